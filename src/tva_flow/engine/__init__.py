@@ -1,0 +1,1 @@
+"""The engine: SpiffWorkflow behind a small facade (definitions, runtime, clock, expression functions)."""

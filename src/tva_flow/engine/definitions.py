@@ -1,0 +1,193 @@
+"""Definition files (BPMN, DMN, forms): parse, check, and group into versioned process bundles.
+
+A *bundle* is everything one process needs: its BPMN file, every DMN file deployed with it and the form
+files its user tasks name. The bundle's hash over those contents is the process version's identity, so
+a changed diagram, table or form gives a new version while unchanged ones are re-deployed as no-ops.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
+
+BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
+FORM_PROPERTY = "formJsonSchemaFilename"
+UI_FORM_PROPERTY = "formUiSchemaFilename"
+DUE_PROPERTY = "dueDateExpression"
+
+
+def kind_of(filename: str) -> str | None:
+    if filename.endswith(".bpmn"):
+        return "bpmn"
+    if filename.endswith(".dmn"):
+        return "dmn"
+    if filename.endswith(".json"):
+        return "form"
+    return None
+
+
+def content_hash(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+class DefinitionError(Exception):
+    """A definition file the engine refuses, with where the problem is."""
+
+    def __init__(self, file: str, message: str, element_id: str | None = None, line: int | None = None):
+        self.file, self.element_id, self.line, self.detail = file, element_id or None, line or None, message
+        where = file
+        if self.line:
+            where += f", line {self.line}"
+        if self.element_id:
+            where += f", element '{self.element_id}'"
+        super().__init__(f"{where}: {message}")
+
+    def as_dict(self) -> dict:
+        return {"file": self.file, "element_id": self.element_id, "line": self.line, "message": self.detail}
+
+
+@dataclass
+class ProcessBundle:
+    process_key: str
+    name: str
+    bpmn_file: str
+    files: dict[str, bytes] = field(default_factory=dict)  # filename -> content
+
+    @property
+    def bundle_hash(self) -> str:
+        digest = hashlib.sha256()
+        for name in sorted(self.files):
+            digest.update(name.encode() + b"\0" + content_hash(self.files[name]).encode() + b"\n")
+        return digest.hexdigest()
+
+
+def read_dirs(paths) -> dict[str, bytes]:
+    """All definition files under the given folders (or files), by file name."""
+    files: dict[str, bytes] = {}
+    for path in map(Path, paths):
+        candidates = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
+        for file in candidates:
+            if kind_of(file.name):
+                files[file.name] = file.read_bytes()
+    return files
+
+
+def _xml(filename: str, content: bytes):
+    try:
+        return etree.fromstring(content)
+    except etree.XMLSyntaxError as exc:
+        raise DefinitionError(filename, f"not well-formed XML: {exc.msg}", line=exc.lineno) from exc
+
+
+def _parse_json(filename: str, content: bytes):
+    try:
+        return json.loads(content)
+    except ValueError as exc:
+        raise DefinitionError(filename, f"not valid JSON: {exc}") from exc
+
+
+def user_task_properties(bpmn_root) -> dict[str, dict[str, str]]:
+    """spiffworkflow:property values of each user task, by element id."""
+    found = {}
+    for task in bpmn_root.iter(f"{{{BPMN_NS}}}userTask"):
+        props = {p.get("name"): p.get("value") for p in task.iter(f"{{{SPIFF_NS}}}property")}
+        found[task.get("id")] = props
+    return found
+
+
+def make_parser() -> SpiffBpmnParser:
+    return SpiffBpmnParser()
+
+
+def parse_bundle(bundle: ProcessBundle):
+    """(spec, subprocess_specs) of a bundle's process, ready for a BpmnWorkflow."""
+    parser = make_parser()
+    for name, content in bundle.files.items():
+        kind = kind_of(name)
+        try:
+            if kind == "bpmn":
+                parser.add_bpmn_xml(etree.fromstring(content), filename=name)
+            elif kind == "dmn":
+                parser.add_dmn_xml(etree.fromstring(content), filename=name)
+        except ValidationException as exc:
+            raise _from_validation(exc, name) from exc
+    try:
+        return parser.get_spec(bundle.process_key), parser.get_subprocess_specs(bundle.process_key)
+    except ValidationException as exc:
+        raise _from_validation(exc, bundle.bpmn_file) from exc
+
+
+def _from_validation(exc: ValidationException, default_file: str) -> DefinitionError:
+    message = str(exc).split("\n")[0]
+    return DefinitionError(getattr(exc, "file_name", "") or default_file, message,
+                           element_id=getattr(exc, "id", None), line=getattr(exc, "line_number", None) or None)
+
+
+def build_bundles(files: dict[str, bytes]) -> list[ProcessBundle]:
+    """Check every file and group them into one bundle per executable process.
+
+    Raises DefinitionError for the first file that is not acceptable; nothing is partially accepted.
+    """
+    dmn_files = {n: c for n, c in files.items() if kind_of(n) == "dmn"}
+    form_files = {n: c for n, c in files.items() if kind_of(n) == "form"}
+    decisions: dict[str, str] = {}  # decision id -> DMN file name
+    for name, content in dmn_files.items():
+        for decision in _xml(name, content).iter():
+            if isinstance(decision.tag, str) and etree.QName(decision).localname == "decision":
+                decisions[decision.get("id")] = name
+    for name, content in form_files.items():
+        _parse_json(name, content)
+    bundles = []
+    for name, content in sorted(files.items()):
+        if kind_of(name) != "bpmn":
+            continue
+        root = _xml(name, content)
+        for process in root.iter(f"{{{BPMN_NS}}}process"):
+            if process.get("isExecutable", "true") == "false":
+                continue
+            key = process.get("id")
+            bundle = ProcessBundle(key, process.get("name") or key, name, {name: content})
+            for decision_id in called_decisions(process):
+                dmn_name = decisions.get(decision_id)
+                if dmn_name is None:
+                    raise DefinitionError(name, f"decision '{decision_id}' is not deployed",
+                                          element_id=_element_calling(process, decision_id),
+                                          line=_line_of(process, _element_calling(process, decision_id)))
+                bundle.files[dmn_name] = dmn_files[dmn_name]
+            for element_id, props in user_task_properties(process).items():
+                for prop in (FORM_PROPERTY, UI_FORM_PROPERTY):
+                    form = props.get(prop)
+                    if form is None:
+                        continue
+                    if form not in form_files:
+                        raise DefinitionError(name, f"form file '{form}' is not deployed", element_id=element_id,
+                                              line=_line_of(process, element_id))
+                    bundle.files[form] = form_files[form]
+            parse_bundle(bundle)
+            bundles.append(bundle)
+    return bundles
+
+
+def called_decisions(process) -> list[str]:
+    return [n.text.strip() for n in process.iter(f"{{{SPIFF_NS}}}calledDecisionId") if n.text]
+
+
+def _element_calling(process, decision_id: str) -> str | None:
+    for node in process.iter(f"{{{SPIFF_NS}}}calledDecisionId"):
+        if (node.text or "").strip() == decision_id:
+            parent = node.getparent().getparent()
+            return parent.get("id")
+    return None
+
+
+def _line_of(root, element_id: str) -> int | None:
+    for node in root.iter():
+        if node.get("id") == element_id:
+            return node.sourceline
+    return None

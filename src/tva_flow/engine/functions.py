@@ -1,0 +1,91 @@
+"""Functions that BPMN scripts, conditions, timer expressions and DMN cells may call.
+
+Dates travel through process data as ISO strings ("2026-01-05"); date-times as ISO strings with the
+Finnish offset ("2026-03-01T00:00:00+02:00"). Every function here is pure except ``today`` and
+``now``, which read the engine clock. Documented for process owners in the README.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from . import clock
+from .clock import HELSINKI
+
+
+def _d(value) -> date:
+    if isinstance(value, datetime):
+        return value.astimezone(HELSINKI).date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def today() -> str:
+    """Today's date in Finland (engine clock), e.g. "2026-01-05"."""
+    return clock.today().isoformat()
+
+
+def now() -> str:
+    """The engine clock as an ISO date-time in Finnish time."""
+    return clock.now().astimezone(HELSINKI).isoformat()
+
+
+def add_days(day, n: int) -> str:
+    return (_d(day) + timedelta(days=int(n))).isoformat()
+
+
+def add_months(day, n: int) -> str:
+    """Calendar months; the day is clamped to the month's end (31.1 + 1 month = 28.2)."""
+    return (_d(day) + relativedelta(months=int(n))).isoformat()
+
+
+def start_of_day(day) -> str:
+    """00:00 Finnish time on ``day``, as an ISO date-time (for timers)."""
+    return datetime.combine(_d(day), time(0), HELSINKI).isoformat()
+
+
+def end_of_day(day) -> str:
+    """The instant a day ends: 00:00 Finnish time on the next day (a deadline "by day X" passes then)."""
+    return start_of_day(_d(day) + timedelta(days=1))
+
+
+def monthly_periods(start, months: int) -> list[dict]:
+    """Consecutive one-month periods from ``start``: [{"index": 1, "start": .., "end": ..}, ...]."""
+    first = _d(start)
+    periods = []
+    for k in range(int(months)):
+        p_start = first + relativedelta(months=k)
+        p_end = first + relativedelta(months=k + 1) - timedelta(days=1)
+        periods.append({"index": k + 1, "start": p_start.isoformat(), "end": p_end.isoformat()})
+    return periods
+
+
+def weekdays_between(start, end) -> int:
+    """Mondays to Fridays from ``start`` to ``end``, both included."""
+    first, last = _d(start), _d(end)
+    if last < first:
+        return 0
+    days = (last - first).days + 1
+    full_weeks, rest = divmod(days, 7)
+    count = full_weeks * 5
+    for i in range(rest):
+        if (first + timedelta(days=full_weeks * 7 + i)).weekday() < 5:
+            count += 1
+    return count
+
+
+def later_date(a, b) -> str:
+    return max(_d(a), _d(b)).isoformat()
+
+
+def earlier_date(a, b) -> str:
+    return min(_d(a), _d(b)).isoformat()
+
+
+EXPRESSION_FUNCTIONS = {
+    f.__name__: f
+    for f in (today, now, add_days, add_months, start_of_day, end_of_day, monthly_periods,
+              weekdays_between, later_date, earlier_date)
+}

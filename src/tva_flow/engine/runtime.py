@@ -1,0 +1,325 @@
+"""Run one process instance with SpiffWorkflow and read off what the store projects.
+
+The runtime is stateless: every call takes a workflow, changes it, and reports what happened as plain
+records (:class:`Step`) — history events plus the instance's current open user tasks, pending timers and
+message subscriptions. The service saves the serialised workflow and those records in one transaction.
+"""
+from __future__ import annotations
+
+import json
+from copy import deepcopy
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from uuid import UUID
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
+from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
+from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
+    CycleTimerEventDefinition, TimerEventDefinition)
+from SpiffWorkflow.bpmn.util import BpmnEvent
+from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+from SpiffWorkflow.util.task import TaskState
+
+from . import clock
+from .definitions import DUE_PROPERTY, FORM_PROPERTY, UI_FORM_PROPERTY
+from .functions import EXPRESSION_FUNCTIONS
+
+
+class EngineError(Exception):
+    """A step failed inside the process (script, expression, decision); nothing of it is kept."""
+
+    def __init__(self, message: str, element_id: str | None = None):
+        self.element_id = element_id
+        super().__init__(message)
+
+
+class _SpecLessWorkflowConverter(BpmnWorkflowConverter):
+    """Keeps the spec out of the stored state: the deployed version it came from provides it."""
+
+    def to_dict(self, workflow):
+        dct = super().to_dict(workflow)
+        dct.pop("spec", None)
+        dct.pop("subprocess_specs", None)
+        return dct
+
+    def from_dict(self, dct, spec=None, subprocess_specs=None):
+        dct = dict(dct)
+        workflow = self.target_class(spec, subprocess_specs, deserializing=True)
+        workflow.tasks = self.mapping_from_dict(dct["tasks"], UUID, workflow=workflow)
+        workflow.task_tree = workflow.tasks.get(UUID(dct["root"]))
+        self.set_default_attributes(workflow, dct)
+        self.subprocesses_from_dict(dict(dct["subprocesses"]), workflow)
+        workflow.bpmn_events = self.registry.restore(dct.get("bpmn_events", []))
+        return workflow
+
+
+_CONFIG = dict(SPIFF_CONFIG)
+_CONFIG[BpmnWorkflow] = _SpecLessWorkflowConverter
+
+
+@dataclass
+class Event:
+    """One history entry."""
+    type: str
+    element_id: str | None = None
+    name: str | None = None
+    data: dict | None = None
+    user: str | None = None
+
+
+@dataclass
+class OpenTask:
+    task_id: str
+    element_id: str
+    name: str
+    candidate_group: str | None
+    form: str | None
+    ui_form: str | None
+    due_at: datetime | None
+    data: dict
+
+
+@dataclass
+class Timer:
+    task_id: str
+    element_id: str
+    name: str
+    due_at: datetime
+
+
+@dataclass
+class Subscription:
+    task_id: str
+    element_id: str
+    message_name: str
+
+
+@dataclass
+class Step:
+    events: list[Event] = field(default_factory=list)
+    status: str = "running"
+    open_tasks: list[OpenTask] = field(default_factory=list)
+    timers: list[Timer] = field(default_factory=list)
+    subscriptions: list[Subscription] = field(default_factory=list)
+    variables: dict = field(default_factory=dict)
+
+
+def _is_user_task(task) -> bool:
+    return type(task.task_spec).__name__ == "UserTask"
+
+
+def _event_definition(task):
+    return getattr(task.task_spec, "event_definition", None)
+
+
+def _json_safe(value):
+    return json.loads(json.dumps(value, default=str))
+
+
+class Runtime:
+    def __init__(self):
+        clock.install(clock.active())  # make sure SpiffWorkflow's timers read the engine clock
+        self.script_engine = PythonScriptEngine(environment=TaskDataEnvironment(dict(EXPRESSION_FUNCTIONS)))
+        self.serializer = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(_CONFIG))
+
+    # -- state ---------------------------------------------------------------------------------------
+    def dump(self, workflow: BpmnWorkflow) -> str:
+        dct = self.serializer.to_dict(workflow)
+        dct[self.serializer.VERSION_KEY] = self.serializer.VERSION
+        return json.dumps(dct, cls=self.serializer._encoder_cls, separators=(",", ":"))
+
+    def load(self, state: str, spec, subprocess_specs) -> BpmnWorkflow:
+        dct = json.loads(state)
+        self.serializer.migrate(dct)
+        workflow = self.serializer.from_dict(dct, spec=spec, subprocess_specs=subprocess_specs)
+        workflow.script_engine = self.script_engine
+        return workflow
+
+    # -- steps ---------------------------------------------------------------------------------------
+    def start(self, spec, subprocess_specs, variables: dict) -> tuple[BpmnWorkflow, Step]:
+        workflow = BpmnWorkflow(spec, subprocess_specs, script_engine=self.script_engine)
+        workflow.data.update(deepcopy(variables))
+        for task in workflow.get_tasks(state=TaskState.READY):
+            task.data.update(deepcopy(variables))
+        step = self._advance(workflow, [Event("started", spec.name, spec.description or spec.name,
+                                              data=_json_safe(variables))], lambda: None, before={})
+        return workflow, step
+
+    def complete_user_task(self, workflow, task_id: str, data: dict, user: str) -> Step:
+        task = self._task(workflow, task_id)
+        if task is None or not task.has_state(TaskState.READY) or not _is_user_task(task):
+            raise LookupError(task_id)
+
+        def act():
+            task.data.update(deepcopy(data))
+            task.run()
+
+        event = Event("task_completed", task.task_spec.bpmn_id, task.task_spec.bpmn_name,
+                      data=_json_safe(data), user=user)
+        return self._advance(workflow, [event], act, skip={task.id})
+
+    def fire_timer(self, workflow, task_id: str) -> Step:
+        task = self._task(workflow, task_id)
+        if task is None or not task.has_state(TaskState.WAITING):
+            raise LookupError(task_id)
+
+        def act():
+            task._set_internal_data(event_fired=True)
+            task.task_spec._update(task)
+
+        return self._advance(workflow, [], act)
+
+    def deliver_message(self, workflow, task_id: str, name: str, variables: dict) -> Step:
+        task = self._task(workflow, task_id)
+        definition = _event_definition(task) if task else None
+        if definition is None or not isinstance(definition, MessageEventDefinition) or definition.name != name:
+            raise LookupError(task_id)
+
+        def act():
+            workflow.catch(BpmnEvent(definition, payload=deepcopy(variables)))
+
+        return self._advance(workflow, [], act)
+
+    def cancel(self, workflow) -> Step:
+        step = self._advance(workflow, [], workflow.cancel)
+        step.status = "cancelled"
+        return step
+
+    def snapshot(self, workflow) -> Step:
+        return self._advance(workflow, [], lambda: None, run_engine=False)
+
+    # -- internals -----------------------------------------------------------------------------------
+    @staticmethod
+    def _task(workflow, task_id: str):
+        try:
+            return workflow.get_task_from_id(UUID(str(task_id)))
+        except Exception:  # noqa: BLE001 - unknown id in any form
+            return None
+
+    @staticmethod
+    def _ready_user_tasks(workflow) -> dict:
+        return {t.id: t for t in workflow.get_tasks(state=TaskState.READY) if _is_user_task(t)}
+
+    def _advance(self, workflow, events, act, before=None, skip=frozenset(), run_engine=True) -> Step:
+        open_before = self._ready_user_tasks(workflow) if before is None else before
+        step = Step(events=list(events))
+
+        def completed(task):
+            if getattr(task.task_spec, "bpmn_id", None) is not None:
+                step.events.append(self._completed_event(task))
+
+        try:
+            act()
+            if run_engine:
+                workflow.do_engine_steps(did_complete_task=completed)
+        except Exception as exc:  # SpiffWorkflow raises many kinds; all mean the step failed
+            task = getattr(exc, "task", None)
+            raise EngineError(_describe(exc), task.task_spec.bpmn_id if task is not None else None) from exc
+        open_after = self._ready_user_tasks(workflow)
+        for task_id, task in open_before.items():
+            if task_id not in open_after and task_id not in skip and not task.has_state(TaskState.COMPLETED):
+                step.events.append(Event("task_cancelled", task.task_spec.bpmn_id, task.task_spec.bpmn_name,
+                                         data={"task_id": str(task_id)}))
+        for task_id, task in open_after.items():
+            if task_id not in open_before:
+                step.events.append(Event("task_created", task.task_spec.bpmn_id, task.task_spec.bpmn_name,
+                                         data={"task_id": str(task_id), "candidate_group": _lane(task)}))
+        self._project(workflow, step)
+        return step
+
+    def _completed_event(self, task) -> Event:
+        spec = task.task_spec
+        definition = _event_definition(task)
+        kind = type(spec).__name__
+        if isinstance(definition, TimerEventDefinition):
+            return Event("timer_fired", spec.bpmn_id, spec.bpmn_name,
+                         data={"due_at": _iso(_timer_due(task))})
+        if isinstance(definition, MessageEventDefinition) and "Catch" in kind or kind in ("ReceiveTask",):
+            return Event("message_received", spec.bpmn_id, spec.bpmn_name, data={"message": definition.name})
+        if kind == "BusinessRuleTask":
+            table = spec.dmnEngine.decision_table
+            outputs = {o.name: task.data.get(o.name) for o in table.outputs}
+            return Event("decision_evaluated", spec.bpmn_id, spec.bpmn_name,
+                         data={"decision_id": table.id, "decision": table.name, "outputs": _json_safe(outputs)})
+        if kind == "EndEvent" and task.workflow is task.workflow.top_workflow:
+            return Event("end_event", spec.bpmn_id, spec.bpmn_name)
+        return Event("step_completed", spec.bpmn_id, spec.bpmn_name, data={"type": kind})
+
+    def _project(self, workflow, step: Step) -> None:
+        if workflow.completed:
+            step.status = "completed" if not step.status == "cancelled" else step.status
+            if not any(e.type == "ended" for e in step.events):
+                step.events.append(Event("ended", workflow.spec.name, workflow.spec.description))
+        step.variables = _json_safe(workflow.data | _last_data(workflow))
+        if workflow.completed:
+            return
+        for task in workflow.get_tasks(state=TaskState.READY):
+            if _is_user_task(task):
+                step.open_tasks.append(self._open_task(task))
+        for task in workflow.get_tasks(state=TaskState.WAITING):
+            definition = _event_definition(task)
+            if isinstance(definition, TimerEventDefinition):
+                due = _timer_due(task)
+                if due is not None:
+                    step.timers.append(Timer(str(task.id), task.task_spec.bpmn_id, task.task_spec.bpmn_name or
+                                             definition.name, due))
+            elif isinstance(definition, MessageEventDefinition):
+                step.subscriptions.append(Subscription(str(task.id), task.task_spec.bpmn_id, definition.name))
+
+    def _open_task(self, task) -> OpenTask:
+        spec = task.task_spec
+        props = (getattr(spec, "extensions", None) or {}).get("properties", {})
+        due_at = None
+        if props.get(DUE_PROPERTY):
+            try:
+                due_at = clock.parse_datetime(str(self.script_engine.evaluate(task, props[DUE_PROPERTY])))
+            except Exception as exc:  # noqa: BLE001
+                raise EngineError(f"due date of '{spec.bpmn_id}': {_describe(exc)}", spec.bpmn_id) from exc
+        return OpenTask(str(task.id), spec.bpmn_id, spec.bpmn_name or spec.bpmn_id, _lane(task),
+                        props.get(FORM_PROPERTY), props.get(UI_FORM_PROPERTY), due_at, _json_safe(task.data))
+
+
+def _lane(task):
+    """A task's lane; tasks inside a subprocess take the lane of the subprocess that holds them."""
+    workflow = task.workflow
+    while True:
+        if task.task_spec.lane:
+            return task.task_spec.lane
+        parent_id = getattr(workflow, "parent_task_id", None)
+        if parent_id is None:
+            return None
+        task = workflow.top_workflow.get_task_from_id(parent_id)
+        workflow = task.workflow
+
+
+def _last_data(workflow) -> dict:
+    """The process variables now: the data the current top-level tokens carry (or the final data)."""
+    merged: dict = {}
+    live = [t for t in workflow.get_tasks_iterator() if t.workflow is workflow
+            and t.has_state(TaskState.READY | TaskState.WAITING | TaskState.STARTED)]
+    for task in live or ([workflow.last_task] if workflow.last_task is not None else []):
+        merged.update(task.data)
+    return merged
+
+
+def _timer_due(task) -> datetime | None:
+    value = task._get_internal_data("event_value")
+    if value is None:
+        return None
+    if isinstance(_event_definition(task), CycleTimerEventDefinition):
+        value = value.get("next") if isinstance(value, dict) else None
+        if value is None:
+            return None
+    return TimerEventDefinition.get_datetime(value) if isinstance(value, str) else value.astimezone(timezone.utc)
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _describe(exc: Exception) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text.split("\n")[0]

@@ -1,0 +1,32 @@
+"""Errors the service layer raises; the API turns each into its HTTP status and JSON body."""
+
+
+class ServiceError(Exception):
+    status = 500
+    code = "error"
+
+    def __init__(self, message: str, fields: dict | None = None):
+        super().__init__(message)
+        self.message = message
+        self.fields = fields
+
+
+class BadRequest(ServiceError):
+    status, code = 400, "bad_request"
+
+
+class NotFound(ServiceError):
+    status, code = 404, "not_found"
+
+
+class Conflict(ServiceError):
+    status, code = 409, "conflict"
+
+
+class Invalid(ServiceError):
+    status, code = 422, "invalid"
+
+
+class ProcessFailed(ServiceError):
+    """A step failed inside the process (a script, expression or decision); the instance is marked failed."""
+    status, code = 500, "process_failed"

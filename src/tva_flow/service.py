@@ -1,0 +1,536 @@
+"""The use cases. The API, the CLI, the scheduler and the tests all call these and nothing below them.
+
+Every change happens in one unit of work: the instance's SpiffWorkflow state, its projections (open
+user tasks, pending timers, message subscriptions) and its history are written in the same transaction
+or not at all. The acting ``user`` is one explicit parameter so that only its source changes when
+authentication arrives.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from collections import OrderedDict
+from datetime import datetime
+from uuid import uuid4
+
+from dateutil.relativedelta import relativedelta
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from sqlalchemy import func, select
+
+from . import forms
+from .engine import clock as engine_clock
+from .engine.clock import Clock, SystemClock
+from .engine.definitions import (DefinitionError, ProcessBundle, build_bundles, content_hash, kind_of,
+                                 parse_bundle, read_dirs)
+from .engine.runtime import EngineError, Runtime, Step
+from .errors import BadRequest, Conflict, Invalid, NotFound, ProcessFailed
+from .store.db import Database
+from .store.models import (CurrentFile, DefinitionFile, HistoryEvent, MessageSubscription,
+                           PendingTimer, ProcessDefinition, ProcessInstance, UserTask)
+
+log = logging.getLogger(__name__)
+
+
+class TvaFlow:
+    def __init__(self, db: Database, clock: Clock | None = None, spec_cache_size: int = 64):
+        self.db = db
+        self.clock = engine_clock.install(clock or SystemClock())
+        self.runtime = Runtime()
+        self._specs: OrderedDict[int, tuple] = OrderedDict()
+        self._spec_cache_size = spec_cache_size
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    # -- definitions ---------------------------------------------------------------------------------
+    def deploy_paths(self, paths) -> dict:
+        return self.deploy(read_dirs(paths))
+
+    def deploy(self, files: dict[str, bytes]) -> dict:
+        """Deploy definition files. All are accepted or none; changed bundles become new versions."""
+        if not files:
+            raise BadRequest("no definition files given", {"files": "at least one .bpmn, .dmn or .json file"})
+        unknown = [name for name in files if kind_of(name) is None]
+        if unknown:
+            raise BadRequest("unknown kind of definition file", {n: "expected .bpmn, .dmn or .json" for n in unknown})
+        problems = {}
+        for name, content in files.items():
+            if kind_of(name) == "form":
+                try:
+                    problem = forms.schema_problem(json.loads(content))
+                except ValueError as exc:
+                    problem = f"not valid JSON: {exc}"
+                if problem and not name.endswith(".uischema.json"):
+                    problems[name] = problem
+        if problems:
+            raise Invalid("refused: a form is not a valid JSON Schema", problems)
+        now = self.now()
+        with self.db.unit_of_work() as s:
+            current = {row.filename: row for row in s.scalars(select(CurrentFile))}
+            workspace = {name: self._file(s, row.content_hash).content for name, row in current.items()}
+            workspace.update(files)
+            try:
+                bundles = build_bundles(workspace)
+            except DefinitionError as exc:
+                raise Invalid(f"refused: {exc}", {exc.file: exc.as_dict()}) from exc
+            for name, content in files.items():
+                digest = content_hash(content)
+                if s.get(DefinitionFile, digest) is None:
+                    s.add(DefinitionFile(content_hash=digest, filename=name, kind=kind_of(name), content=content,
+                                         deployed_at=now))
+                    s.flush()
+                row = current.get(name)
+                if row is None:
+                    s.add(CurrentFile(filename=name, content_hash=digest, deployed_at=now))
+                elif row.content_hash != digest:
+                    row.content_hash, row.deployed_at = digest, now
+            result = []
+            for bundle in bundles:
+                latest = self._latest_definition(s, bundle.process_key)
+                if latest is not None and latest.bundle_hash == bundle.bundle_hash:
+                    result.append(self._definition_dict(latest, created=False))
+                    continue
+                definition = ProcessDefinition(
+                    process_key=bundle.process_key, version=(latest.version + 1) if latest else 1,
+                    name=bundle.name, bpmn_file=bundle.bpmn_file, bundle_hash=bundle.bundle_hash,
+                    files={n: content_hash(c) for n, c in bundle.files.items()}, deployed_at=now)
+                s.add(definition)
+                s.flush()
+                result.append(self._definition_dict(definition, created=True))
+        return {"deployed": sorted(files), "processes": result}
+
+    def list_definitions(self) -> list[dict]:
+        with self.db.read() as s:
+            rows = s.scalars(select(ProcessDefinition).order_by(ProcessDefinition.process_key,
+                                                                 ProcessDefinition.version)).all()
+            by_key: dict[str, list] = {}
+            for row in rows:
+                by_key.setdefault(row.process_key, []).append(row)
+            return [self._definition_dict(versions[-1], versions=[v.version for v in versions])
+                    for versions in by_key.values()]
+
+    @staticmethod
+    def validate_paths(paths) -> list[str]:
+        from .validation import validate_files
+        return validate_files(read_dirs(paths))
+
+    # -- instances -----------------------------------------------------------------------------------
+    def start_instance(self, process_key: str, business_key: str, variables: dict | None = None,
+                       user: str | None = None) -> dict:
+        variables = variables or {}
+        with self.db.unit_of_work() as s:
+            definition = self._latest_definition(s, process_key)
+            if definition is None:
+                raise NotFound(f"no process definition '{process_key}' is deployed", {"process_key": "unknown"})
+            spec, subprocess_specs = self._spec(s, definition)
+            now = self.now()
+            instance = ProcessInstance(
+                id=str(uuid4()), definition_id=definition.id, process_key=process_key,
+                version=definition.version, business_key=business_key, status="running", started_at=now,
+                updated_at=now, variables=variables, state="", revision=0)
+            s.add(instance)
+            s.flush()
+            try:
+                workflow, step = self.runtime.start(spec, subprocess_specs, variables)
+            except EngineError as exc:
+                self._fail(s, instance, exc, user)
+                return self._instance_dict(s, instance)
+            self._apply(s, instance, workflow, step, user)
+            return self._instance_dict(s, instance)
+
+    def get_instance(self, instance_id: str) -> dict:
+        with self.db.read() as s:
+            return self._instance_dict(s, self._instance(s, instance_id))
+
+    def list_instances(self, process_key=None, business_key=None, status=None) -> list[dict]:
+        query = select(ProcessInstance).order_by(ProcessInstance.started_at, ProcessInstance.id)
+        for column, value in ((ProcessInstance.process_key, process_key),
+                              (ProcessInstance.business_key, business_key), (ProcessInstance.status, status)):
+            if value:
+                query = query.where(column == value)
+        with self.db.read() as s:
+            return [self._instance_summary(i) for i in s.scalars(query)]
+
+    def history(self, instance_id: str) -> list[dict]:
+        with self.db.read() as s:
+            self._instance(s, instance_id)
+            rows = s.scalars(select(HistoryEvent).where(HistoryEvent.instance_id == instance_id)
+                             .order_by(HistoryEvent.id))
+            return [_history_dict(r) for r in rows]
+
+    def cancel_instance(self, instance_id: str, user: str | None = None) -> dict:
+        with self.db.unit_of_work() as s:
+            instance = self._instance(s, instance_id, lock=True)
+            if instance.status != "running":
+                raise Conflict(f"instance is {instance.status}; only a running instance can be cancelled")
+            workflow = self._load(s, instance)
+            step = self.runtime.cancel(workflow)
+            step.events.append(_event("cancelled", user=user))
+            self._apply(s, instance, workflow, step, user, status="cancelled")
+            return self._instance_dict(s, instance)
+
+    # -- user tasks ----------------------------------------------------------------------------------
+    def list_tasks(self, candidate_group=None, assignee=None, process_key=None, business_key=None,
+                   instance_id=None) -> list[dict]:
+        query = select(UserTask).where(UserTask.status == "open").order_by(UserTask.created_at, UserTask.id)
+        for column, value in ((UserTask.candidate_group, candidate_group), (UserTask.assignee, assignee),
+                              (UserTask.process_key, process_key), (UserTask.business_key, business_key),
+                              (UserTask.instance_id, instance_id)):
+            if value:
+                query = query.where(column == value)
+        with self.db.read() as s:
+            return [_task_dict(t) for t in s.scalars(query)]
+
+    def get_task(self, task_id: str) -> dict:
+        with self.db.read() as s:
+            task = self._task(s, task_id)
+            result = _task_dict(task)
+            result["status"] = task.status
+            result["data"] = task.data
+            result["form"] = {"schema": self._form(s, task, task.form), "ui_schema": self._form(s, task, task.ui_form)}
+            return result
+
+    def claim_task(self, task_id: str, user: str) -> dict:
+        with self.db.unit_of_work() as s:
+            task = self._open_task(s, task_id, lock=True)
+            if task.assignee and task.assignee != user:
+                raise Conflict(f"task is claimed by {task.assignee}")
+            if task.assignee != user:
+                task.assignee = user
+                s.add(_history(task.instance_id, self.now(), "task_claimed", task, user))
+            return _task_dict(task)
+
+    def unclaim_task(self, task_id: str, user: str | None = None) -> dict:
+        with self.db.unit_of_work() as s:
+            task = self._open_task(s, task_id, lock=True)
+            if user and task.assignee and task.assignee != user:
+                raise Conflict(f"task is claimed by {task.assignee}; only they can release it")
+            if task.assignee:
+                s.add(_history(task.instance_id, self.now(), "task_unclaimed", task, user or task.assignee))
+                task.assignee = None
+            return _task_dict(task)
+
+    def complete_task(self, task_id: str, user: str, data: dict) -> dict:
+        """Complete a user task with form data. An unclaimed task is claimed by ``user`` on the way."""
+        try:
+            with self.db.unit_of_work() as s:
+                task = self._open_task(s, task_id, lock=True)
+                if task.assignee and task.assignee != user:
+                    raise Conflict(f"task is claimed by {task.assignee}")
+                schema = self._form(s, task, task.form)
+                if schema is not None:
+                    problems = forms.field_errors(schema, data)
+                    if problems:
+                        raise Invalid("the form data is not acceptable", problems)
+                instance = self._instance(s, task.instance_id, lock=True)
+                if instance.status != "running":
+                    raise Conflict(f"instance is {instance.status}")
+                workflow = self._load(s, instance)
+                try:
+                    step = self.runtime.complete_user_task(workflow, task.id, data, user)
+                except LookupError as exc:
+                    raise Conflict("task is no longer open in the process") from exc
+                if task.assignee is None:
+                    s.add(_history(task.instance_id, self.now(), "task_claimed", task, user))
+                task.assignee, task.status, task.completed_by = user, "completed", user
+                task.closed_at, task.data = self.now(), data
+                self._apply(s, instance, workflow, step, user)
+                return self._instance_dict(s, instance)
+        except EngineError as exc:
+            self._record_failure(task_id_instance(self, task_id), exc, user)
+            raise ProcessFailed(f"the process failed after the task: {exc}") from exc
+
+    # -- messages ------------------------------------------------------------------------------------
+    def send_message(self, name: str, business_key: str, variables: dict | None = None,
+                     user: str | None = None) -> dict:
+        variables = variables or {}
+        instance_id = None
+        try:
+            with self.db.unit_of_work() as s:
+                query = (select(MessageSubscription)
+                         .join(ProcessInstance, ProcessInstance.id == MessageSubscription.instance_id)
+                         .where(MessageSubscription.message_name == name,
+                                MessageSubscription.business_key == business_key,
+                                ProcessInstance.status == "running")
+                         .order_by(MessageSubscription.created_at, MessageSubscription.id).limit(1))
+                subscription = s.scalars(query).first()
+                if subscription is None:
+                    raise Conflict(f"no process instance with business key '{business_key}' is waiting for "
+                                   f"message '{name}'")
+                instance_id = subscription.instance_id
+                instance = self._instance(s, instance_id, lock=True)
+                workflow = self._load(s, instance)
+                step = self.runtime.deliver_message(workflow, subscription.task_id, name, variables)
+                step.events.insert(0, _event("message_received", subscription.element_id, name,
+                                             {"message": name, "variables": variables}, user))
+                self._apply(s, instance, workflow, step, user)
+                return {"instance_id": instance.id, "element_id": subscription.element_id,
+                        "status": instance.status}
+        except EngineError as exc:
+            self._record_failure(instance_id, exc, user)
+            raise ProcessFailed(f"the process failed on the message: {exc}") from exc
+
+    # -- time ----------------------------------------------------------------------------------------
+    def clock_status(self) -> dict:
+        return {"now": _helsinki(self.now()), "simulated": self.clock.simulated}
+
+    def advance_clock(self, duration: str | None = None, to: datetime | str | None = None) -> dict:
+        """Move a simulated clock, firing every timer due on the way in due order, each at its due time."""
+        if not self.clock.movable:
+            raise Conflict("the clock follows real time; start the server with --simulated-clock to move it")
+        if (duration is None) == (to is None):
+            raise BadRequest("give either 'duration' or 'to'", {"duration": "or 'to'", "to": "or 'duration'"})
+        start = self.now()
+        target = _after(start, duration) if duration is not None else _parse_when(to)
+        if target < start:
+            raise BadRequest("time never moves backwards", {"to": f"before the current time {_helsinki(start)}"})
+        fired: list[dict] = []
+        while True:
+            upcoming = self._next_due()
+            if upcoming is None or upcoming > target:
+                break
+            if upcoming > self.now():
+                self.clock.move_to(upcoming)
+            fired.extend(self.fire_due_timers())
+        if target > self.now():
+            self.clock.move_to(target)
+        fired.extend(self.fire_due_timers())
+        return {"now": _helsinki(self.now()), "simulated": self.clock.simulated, "fired": fired}
+
+    def fire_due_timers(self, limit: int | None = None) -> list[dict]:
+        """Fire timers due now, one at a time in due order, each in its own transaction (exactly once)."""
+        fired: list[dict] = []
+        while limit is None or len(fired) < limit:
+            result = self._fire_next()
+            if result is None:
+                break
+            fired.append(result)
+        return fired
+
+    def _fire_next(self) -> dict | None:
+        instance_id = None
+        try:
+            with self.db.unit_of_work() as s:
+                query = (select(PendingTimer)
+                         .join(ProcessInstance, ProcessInstance.id == PendingTimer.instance_id)
+                         .where(PendingTimer.due_at <= self.now(), ProcessInstance.status == "running")
+                         .order_by(PendingTimer.due_at, PendingTimer.id).limit(1)
+                         .with_for_update(of=ProcessInstance, skip_locked=True))
+                timer = s.scalars(query).first()
+                if timer is None:
+                    return None
+                instance_id = timer.instance_id
+                instance = self._instance(s, instance_id)
+                record = {"instance_id": instance.id, "business_key": instance.business_key,
+                          "process_key": instance.process_key, "element_id": timer.element_id,
+                          "name": timer.name, "due_at": _helsinki(timer.due_at), "fired_at": _helsinki(self.now())}
+                workflow = self._load(s, instance)
+                step = self.runtime.fire_timer(workflow, timer.task_id)
+                self._apply(s, instance, workflow, step, None)
+                return record
+        except EngineError as exc:
+            self._record_failure(instance_id, exc, None)
+            return {"instance_id": instance_id, "error": str(exc)}
+
+    def _next_due(self) -> datetime | None:
+        with self.db.read() as s:
+            return s.scalar(select(func.min(PendingTimer.due_at))
+                            .join(ProcessInstance, ProcessInstance.id == PendingTimer.instance_id)
+                            .where(ProcessInstance.status == "running"))
+
+    # -- internals -----------------------------------------------------------------------------------
+    def _apply(self, s, instance: ProcessInstance, workflow, step: Step, user, status: str | None = None) -> None:
+        """Write the new state and every projection of one step (caller's transaction)."""
+        now = self.now()
+        instance.state = self.runtime.dump(workflow)
+        instance.status = status or step.status
+        instance.variables = step.variables
+        instance.updated_at = now
+        instance.revision = (instance.revision or 0) + 1
+        if instance.status in ("completed", "cancelled"):
+            instance.ended_at = now
+        for event in step.events:
+            s.add(HistoryEvent(instance_id=instance.id, at=now, type=event.type, element_id=event.element_id,
+                               name=event.name, user=event.user or (user if event.type != "timer_fired" else None),
+                               data=event.data))
+        open_rows = {t.id: t for t in s.scalars(select(UserTask).where(UserTask.instance_id == instance.id,
+                                                                        UserTask.status == "open"))}
+        for task in step.open_tasks:
+            row = open_rows.pop(task.task_id, None)
+            if row is None:
+                s.add(UserTask(id=task.task_id, instance_id=instance.id, element_id=task.element_id,
+                               name=task.name, candidate_group=task.candidate_group, assignee=None,
+                               status="open", due_at=task.due_at, created_at=now, form=task.form,
+                               ui_form=task.ui_form, data=task.data, process_key=instance.process_key,
+                               business_key=instance.business_key))
+            else:
+                row.data = task.data
+        for row in open_rows.values():
+            row.status, row.closed_at = "cancelled", now
+        for model in (PendingTimer, MessageSubscription):
+            for row in s.scalars(select(model).where(model.instance_id == instance.id)):
+                s.delete(row)
+        s.flush()
+        for timer in step.timers:
+            s.add(PendingTimer(instance_id=instance.id, task_id=timer.task_id, element_id=timer.element_id,
+                               name=timer.name, due_at=timer.due_at))
+        for sub in step.subscriptions:
+            s.add(MessageSubscription(instance_id=instance.id, task_id=sub.task_id, element_id=sub.element_id,
+                                      message_name=sub.message_name, business_key=instance.business_key,
+                                      created_at=now))
+
+    def _fail(self, s, instance: ProcessInstance, exc: EngineError, user) -> None:
+        instance.status, instance.error, instance.updated_at = "failed", str(exc), self.now()
+        s.add(HistoryEvent(instance_id=instance.id, at=self.now(), type="failed", element_id=exc.element_id,
+                           name=None, user=user, data={"error": str(exc)}))
+
+    def _record_failure(self, instance_id: str | None, exc: EngineError, user) -> None:
+        """After a failed step rolled back: mark the instance failed (its last good state is kept)."""
+        if instance_id is None:
+            return
+        log.error("process instance %s failed: %s", instance_id, exc)
+        with self.db.unit_of_work() as s:
+            instance = s.get(ProcessInstance, instance_id, with_for_update=True)
+            if instance is not None and instance.status == "running":
+                self._fail(s, instance, exc, user)
+
+    def _load(self, s, instance: ProcessInstance):
+        definition = s.get(ProcessDefinition, instance.definition_id)
+        spec, subprocess_specs = self._spec(s, definition)
+        return self.runtime.load(instance.state, spec, subprocess_specs)
+
+    def _spec(self, s, definition: ProcessDefinition):
+        cached = self._specs.get(definition.id)
+        if cached is None:
+            files = {name: self._file(s, digest).content for name, digest in definition.files.items()}
+            bundle = ProcessBundle(definition.process_key, definition.name, definition.bpmn_file, files)
+            cached = parse_bundle(bundle)
+            self._specs[definition.id] = cached
+            while len(self._specs) > self._spec_cache_size:
+                self._specs.popitem(last=False)
+        else:
+            self._specs.move_to_end(definition.id)
+        return cached
+
+    @staticmethod
+    def _file(s, digest: str) -> DefinitionFile:
+        return s.get(DefinitionFile, digest)
+
+    def _form(self, s, task: UserTask, filename: str | None):
+        if not filename:
+            return None
+        instance = s.get(ProcessInstance, task.instance_id)
+        definition = s.get(ProcessDefinition, instance.definition_id)
+        digest = definition.files.get(filename)
+        return json.loads(self._file(s, digest).content) if digest else None
+
+    @staticmethod
+    def _latest_definition(s, process_key: str) -> ProcessDefinition | None:
+        return s.scalars(select(ProcessDefinition).where(ProcessDefinition.process_key == process_key)
+                         .order_by(ProcessDefinition.version.desc()).limit(1)).first()
+
+    @staticmethod
+    def _instance(s, instance_id: str, lock: bool = False) -> ProcessInstance:
+        instance = s.get(ProcessInstance, str(instance_id), with_for_update=lock or None)
+        if instance is None:
+            raise NotFound(f"no process instance '{instance_id}'")
+        return instance
+
+    @staticmethod
+    def _task(s, task_id: str) -> UserTask:
+        task = s.get(UserTask, str(task_id))
+        if task is None:
+            raise NotFound(f"no task '{task_id}'")
+        return task
+
+    def _open_task(self, s, task_id: str, lock: bool = False) -> UserTask:
+        task = self._task(s, task_id)
+        if lock:
+            s.refresh(task, with_for_update=True)
+        if task.status != "open":
+            raise Conflict(f"task is already {task.status}")
+        return task
+
+    def _instance_dict(self, s, instance: ProcessInstance) -> dict:
+        result = self._instance_summary(instance)
+        result["variables"] = instance.variables
+        result["error"] = instance.error
+        result["open_tasks"] = [_task_dict(t) for t in s.scalars(
+            select(UserTask).where(UserTask.instance_id == instance.id, UserTask.status == "open")
+            .order_by(UserTask.created_at, UserTask.id))]
+        result["pending_timers"] = [
+            {"element_id": t.element_id, "name": t.name, "due_at": _helsinki(t.due_at)}
+            for t in s.scalars(select(PendingTimer).where(PendingTimer.instance_id == instance.id)
+                               .order_by(PendingTimer.due_at, PendingTimer.id))]
+        result["message_subscriptions"] = [
+            {"element_id": m.element_id, "message_name": m.message_name}
+            for m in s.scalars(select(MessageSubscription).where(MessageSubscription.instance_id == instance.id))]
+        return result
+
+    @staticmethod
+    def _instance_summary(instance: ProcessInstance) -> dict:
+        return {"id": instance.id, "process_key": instance.process_key, "version": instance.version,
+                "business_key": instance.business_key, "status": instance.status,
+                "started_at": _helsinki(instance.started_at), "ended_at": _helsinki(instance.ended_at)}
+
+    @staticmethod
+    def _definition_dict(d: ProcessDefinition, created: bool | None = None, versions=None) -> dict:
+        result = {"process_key": d.process_key, "name": d.name, "version": d.version, "bpmn_file": d.bpmn_file,
+                  "files": d.files, "deployed_at": _helsinki(d.deployed_at)}
+        if created is not None:
+            result["created"] = created
+        if versions is not None:
+            result["versions"] = versions
+        return result
+
+
+def task_id_instance(service: TvaFlow, task_id: str) -> str | None:
+    with service.db.read() as s:
+        task = s.get(UserTask, str(task_id))
+        return task.instance_id if task else None
+
+
+def _event(type_: str, element_id=None, name=None, data=None, user=None):
+    from .engine.runtime import Event
+    return Event(type_, element_id, name, data, user)
+
+
+def _history(instance_id, at, type_, task: UserTask, user) -> HistoryEvent:
+    return HistoryEvent(instance_id=instance_id, at=at, type=type_, element_id=task.element_id, name=task.name,
+                        user=user, data={"task_id": task.id})
+
+
+def _history_dict(row: HistoryEvent) -> dict:
+    return {"id": row.id, "at": _helsinki(row.at), "type": row.type, "element_id": row.element_id,
+            "name": row.name, "user": row.user, "data": row.data}
+
+
+def _task_dict(t: UserTask) -> dict:
+    return {"id": t.id, "element_id": t.element_id, "name": t.name, "candidate_group": t.candidate_group,
+            "assignee": t.assignee, "due_at": _helsinki(t.due_at), "created_at": _helsinki(t.created_at),
+            "instance_id": t.instance_id, "process_key": t.process_key, "business_key": t.business_key}
+
+
+def _helsinki(value: datetime | None) -> str | None:
+    return value.astimezone(engine_clock.HELSINKI).isoformat() if value else None
+
+
+def _parse_when(value) -> datetime:
+    if isinstance(value, datetime):
+        return engine_clock.as_utc(value)
+    try:
+        return engine_clock.parse_datetime(str(value))
+    except ValueError as exc:
+        raise BadRequest("'to' is not an ISO date-time", {"to": str(exc)}) from exc
+
+
+def _after(start: datetime, duration: str) -> datetime:
+    """``start`` plus an ISO 8601 duration, calendar-aware in Finnish time (P1M from 31.1 is 28.2)."""
+    try:
+        parts = TimerEventDefinition.parse_iso_duration(str(duration))
+    except Exception as exc:  # noqa: BLE001 - SpiffWorkflow raises a bare Exception
+        raise BadRequest("'duration' is not an ISO 8601 duration such as P1M or PT12H",
+                         {"duration": str(exc)}) from exc
+    local = start.astimezone(engine_clock.HELSINKI)
+    moved = local + relativedelta(**{k: v for k, v in parts.items()})
+    return engine_clock.as_utc(moved.replace(tzinfo=None))
