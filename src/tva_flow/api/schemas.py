@@ -1,0 +1,210 @@
+"""Marshmallow schemas: request validation and response documentation from one place.
+
+Request schemas reject unknown keys and wrong types (the API answers 400 with ``fields``). Response
+schemas describe what the service returns; flexible business data (variables, form data, JSON Schema
+forms) stays a free-form object.
+"""
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+INSTANCE_STATUSES = ("running", "completed", "cancelled", "failed")
+
+
+def _when(description: str, **kwargs) -> fields.String:
+    """A date-time the service has already rendered in Finnish time (ISO 8601 with offset)."""
+    return fields.String(metadata={"format": "date-time", "description": description,
+                                   "example": "2026-01-05T09:00:00+02:00"}, **kwargs)
+
+
+def _text(description: str, **kwargs) -> fields.String:
+    return fields.String(metadata={"description": description}, **kwargs)
+
+
+def _object(description: str, **kwargs) -> fields.Dict:
+    return fields.Dict(keys=fields.String(), metadata={"description": description}, **kwargs)
+
+
+# -- errors ------------------------------------------------------------------------------------------
+class ErrorSchema(Schema):
+    error = _text("Machine-readable error code, e.g. bad_request, not_found, conflict, invalid, "
+                  "process_failed", required=True)
+    message = _text("Human-readable explanation", required=True)
+    fields = _object("Failing fields: field (or file) name → what is wrong with it")
+
+
+# -- requests ----------------------------------------------------------------------------------------
+class _Request(Schema):
+    """Base of request schemas: strings must not be empty."""
+
+
+class StartInstanceRequest(_Request):
+    process_key = _text("Process definition key, e.g. job_seeker_service", required=True,
+                        validate=validate.Length(min=1))
+    business_key = _text("Business key that messages correlate on, e.g. the customer's id", required=True,
+                         validate=validate.Length(min=1))
+    variables = _object("Initial process variables", load_default=dict)
+    user = _text("Acting user, recorded in the history", load_default=None, allow_none=True)
+
+
+class InstanceQuery(Schema):
+    process_key = _text("Only instances of this process")
+    business_key = _text("Only instances with this business key")
+    status = fields.String(validate=validate.OneOf(INSTANCE_STATUSES),
+                           metadata={"description": "Only instances in this state"})
+
+
+class CancelRequest(_Request):
+    user = _text("Acting user, recorded in the history", load_default=None, allow_none=True)
+
+
+class TaskQuery(Schema):
+    candidate_group = _text("Only tasks of this candidate group (BPMN lane), e.g. asiantuntija")
+    assignee = _text("Only tasks claimed by this user")
+    process_key = _text("Only tasks of this process")
+    business_key = _text("Only tasks with this business key")
+    instance_id = _text("Only tasks of this process instance")
+
+
+class ClaimRequest(_Request):
+    user = _text("User who takes the task", required=True, validate=validate.Length(min=1))
+
+
+class UnclaimRequest(_Request):
+    user = _text("User releasing the task; if given, must be the assignee", load_default=None,
+                 allow_none=True)
+
+
+class CompleteRequest(_Request):
+    user = _text("User completing the task; must be the assignee if the task is claimed", required=True,
+                 validate=validate.Length(min=1))
+    data = _object("Form data, validated against the task's JSON Schema", required=True)
+
+
+class MessageRequest(_Request):
+    name = _text("Message name, e.g. employed", required=True, validate=validate.Length(min=1))
+    business_key = _text("Business key of the instance that should receive the message", required=True,
+                         validate=validate.Length(min=1))
+    variables = _object("Variables the message carries into the process", load_default=dict)
+    user = _text("Acting user, recorded in the history", load_default=None, allow_none=True)
+
+
+class AdvanceClockRequest(_Request):
+    duration = _text("ISO 8601 duration to move the clock by, e.g. P1M or PT12H (give this or 'to')")
+    to = _text("ISO 8601 date-time to move the clock to (give this or 'duration')",
+               metadata={"format": "date-time"})
+
+
+# -- responses ---------------------------------------------------------------------------------------
+class HealthSchema(Schema):
+    status = _text("Always 'ok' when the service answers")
+    database = _text("Database dialect, e.g. sqlite or postgresql")
+
+
+class DefinitionSchema(Schema):
+    process_key = _text("Process definition key (the BPMN process id)")
+    name = _text("Process name from the diagram")
+    version = fields.Integer(metadata={"description": "Version; a changed bundle becomes a new version"})
+    bpmn_file = _text("The BPMN file that defines the process")
+    files = _object("Files of the bundle: filename → content hash")
+    deployed_at = _when("When this version was deployed")
+    created = fields.Boolean(metadata={"description": "Whether this deployment created the version"})
+    versions = fields.List(fields.Integer(), metadata={"description": "All deployed versions"})
+
+
+class DeploymentSchema(Schema):
+    deployed = fields.List(fields.String(), metadata={"description": "Names of the uploaded files"})
+    processes = fields.List(fields.Nested(DefinitionSchema),
+                            metadata={"description": "Every process the deployment touched"})
+
+
+class TaskSchema(Schema):
+    id = _text("Task id")
+    element_id = _text("BPMN element id of the user task")
+    name = _text("Task name from the diagram")
+    candidate_group = _text("Candidate group: the BPMN lane, e.g. asiantuntija")
+    assignee = _text("User who claimed the task, or null")
+    due_at = _when("Due date of the task, or null")
+    created_at = _when("When the task was opened")
+    instance_id = _text("Process instance id")
+    process_key = _text("Process definition key")
+    business_key = _text("Business key of the instance")
+
+
+class FormSchema(Schema):
+    schema = _object("JSON Schema of the form data, or null", allow_none=True)
+    ui_schema = _object("UI schema (react-jsonschema-form), or null", allow_none=True)
+
+
+class TaskDetailSchema(TaskSchema):
+    status = _text("open, completed or cancelled")
+    data = _object("Data of the task: the process variables it shows, or the submitted form data")
+    form = fields.Nested(FormSchema, metadata={"description": "The task's form"})
+
+
+class TimerSchema(Schema):
+    element_id = _text("BPMN element id of the timer event")
+    name = _text("Timer name from the diagram")
+    due_at = _when("When the timer fires")
+
+
+class SubscriptionSchema(Schema):
+    element_id = _text("BPMN element id of the waiting message event")
+    message_name = _text("Name of the awaited message")
+
+
+class InstanceSummarySchema(Schema):
+    id = _text("Process instance id")
+    process_key = _text("Process definition key")
+    version = fields.Integer(metadata={"description": "Definition version the instance runs on"})
+    business_key = _text("Business key, e.g. the customer's id")
+    status = fields.String(metadata={"description": "running, completed, cancelled or failed",
+                                     "enum": list(INSTANCE_STATUSES)})
+    started_at = _when("When the instance started")
+    ended_at = _when("When the instance completed or was cancelled, or null")
+
+
+class InstanceSchema(InstanceSummarySchema):
+    variables = _object("Process variables")
+    error = _text("Why the instance failed, or null")
+    open_tasks = fields.List(fields.Nested(TaskSchema), metadata={"description": "Open user tasks"})
+    pending_timers = fields.List(fields.Nested(TimerSchema), metadata={"description": "Timers waiting to fire"})
+    message_subscriptions = fields.List(fields.Nested(SubscriptionSchema),
+                                        metadata={"description": "Messages the instance waits for"})
+
+
+class HistoryEventSchema(Schema):
+    id = fields.Integer(metadata={"description": "Event id (increasing)"})
+    at = _when("When it happened")
+    type = _text("Event type, e.g. started, task_created, task_completed, timer_fired, message_received")
+    element_id = _text("BPMN element id, or null")
+    name = _text("Element name from the diagram, or null")
+    user = _text("Acting user, or null")
+    data = _object("Details of the event", allow_none=True)
+
+
+class MessageResultSchema(Schema):
+    instance_id = _text("Instance that received the message")
+    element_id = _text("BPMN element id of the message event that caught it")
+    status = _text("Status of the instance after the message")
+
+
+class ClockSchema(Schema):
+    now = _when("Current time of the engine's clock")
+    simulated = fields.Boolean(metadata={"description": "Whether time moves only when told to"})
+
+
+class FiredTimerSchema(Schema):
+    instance_id = _text("Instance whose timer fired")
+    business_key = _text("Business key of the instance")
+    process_key = _text("Process definition key")
+    element_id = _text("BPMN element id of the timer event")
+    name = _text("Timer name from the diagram")
+    due_at = _when("When the timer was due")
+    fired_at = _when("When it fired (its due time on a simulated clock)")
+    error = _text("Why the instance failed when the timer fired, if it did")
+
+
+class AdvanceClockSchema(ClockSchema):
+    fired = fields.List(fields.Nested(FiredTimerSchema),
+                        metadata={"description": "Timers fired on the way, in due order"})

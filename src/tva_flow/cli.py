@@ -1,0 +1,103 @@
+"""`tva-flow serve | deploy | validate`: thin wrappers over the service."""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+
+DEFAULT_DIRS = ["bpmn", "dmn", "forms"]
+
+
+def _service(args, clock=None):
+    from .service import TvaFlow
+    from .store.db import Database
+    return TvaFlow(Database(args.database_url), clock)
+
+
+def cmd_serve(args) -> int:
+    from .api import create_app
+    from .engine.clock import SimulatedClock, SystemClock, parse_datetime
+    from .scheduler import start_timer_loop
+
+    clock = SimulatedClock(parse_datetime(args.start) if args.start else None) if args.simulated_clock \
+        else SystemClock()
+    service = _service(args, clock)
+    dirs = [d for d in (args.deploy or DEFAULT_DIRS)]
+    from pathlib import Path
+    existing = [d for d in dirs if Path(d).exists()]
+    if existing:
+        result = service.deploy_paths(existing)
+        for p in result["processes"]:
+            print(f"deployed {p['process_key']} v{p['version']}{' (new)' if p.get('created') else ''}")
+    if not args.simulated_clock:
+        start_timer_loop(service, args.timer_interval)
+    app = create_app(service)
+    mode = f"simulated clock at {service.clock_status()['now']}" if args.simulated_clock else "real clock"
+    print(f"tva-flow serving on http://{args.host}:{args.port} ({service.db.dialect}, {mode})", flush=True)
+    from werkzeug.serving import run_simple
+    run_simple(args.host, args.port, app, threaded=True, use_reloader=False)
+    return 0
+
+
+def cmd_deploy(args) -> int:
+    from .errors import ServiceError
+    service = _service(args)
+    try:
+        result = service.deploy_paths(args.dirs)
+    except ServiceError as exc:
+        print(f"refused: {exc.message}", file=sys.stderr)
+        for name, detail in (exc.fields or {}).items():
+            print(f"  {name}: {detail}", file=sys.stderr)
+        return 1
+    print(json.dumps(result, indent=2, ensure_ascii=False))
+    return 0
+
+
+def cmd_validate(args) -> int:
+    from .service import TvaFlow
+    problems = TvaFlow.validate_paths(args.dirs)
+    for problem in problems:
+        print(problem)
+    print(f"{len(problems)} problem(s)" if problems else "ok: no problems found")
+    return 1 if problems else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="tva-flow", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="deploy bpmn/, dmn/, forms/ and serve the task API")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8080)
+    serve.add_argument("--database-url", help="default: $TVA_FLOW_DATABASE_URL or sqlite:///var/tva_flow.sqlite3")
+    serve.add_argument("--simulated-clock", action="store_true",
+                       help="time moves only through POST /api/v1/clock/advance")
+    serve.add_argument("--start", help="simulated clock start, ISO date-time (default: now)")
+    serve.add_argument("--timer-interval", type=float, default=5.0, help="seconds between timer checks")
+    serve.add_argument("--deploy", nargs="*", help=f"folders to deploy at start-up (default: {DEFAULT_DIRS})")
+    serve.set_defaults(func=cmd_serve)
+
+    deploy = sub.add_parser("deploy", help="deploy definition folders or files (upgrades the database)")
+    deploy.add_argument("dirs", nargs="+")
+    deploy.add_argument("--database-url")
+    deploy.set_defaults(func=cmd_deploy)
+
+    validate = sub.add_parser("validate", help="check definitions without deploying")
+    validate.add_argument("dirs", nargs="+")
+    validate.set_defaults(func=cmd_validate)
+    return parser
+
+
+def main(argv=None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    args = build_parser().parse_args(argv)
+    if getattr(args, "start", None) and not getattr(args, "simulated_clock", False):
+        print("--start needs --simulated-clock", file=sys.stderr)
+        return 2
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,65 @@
+"""`tva-flow validate`: what a process owner must fix before deploying.
+
+Reports (one line each, naming file and element): files the engine cannot parse, user tasks without a
+form or outside every lane, form files that are not JSON Schema, and forms a task names that are missing.
+"""
+from __future__ import annotations
+
+import json
+
+from .engine.definitions import (BPMN_NS, FORM_PROPERTY, DefinitionError, build_bundles, kind_of,
+                                 user_task_properties)
+from . import forms
+from lxml import etree
+
+
+def validate_files(files: dict[str, bytes]) -> list[str]:
+    problems: list[str] = []
+    for name, content in sorted(files.items()):
+        if kind_of(name) == "form" and not name.endswith(".uischema.json"):
+            try:
+                problem = forms.schema_problem(json.loads(content))
+            except ValueError as exc:
+                problem = f"not valid JSON: {exc}"
+            if problem:
+                problems.append(f"{name}: {problem}")
+    for name, content in sorted(files.items()):
+        if kind_of(name) != "bpmn":
+            continue
+        try:
+            root = etree.fromstring(content)
+        except etree.XMLSyntaxError as exc:
+            problems.append(f"{name}, line {exc.lineno}: not well-formed XML: {exc.msg}")
+            continue
+        problems.extend(_check_tasks(name, root))
+    try:
+        build_bundles(files)
+    except DefinitionError as exc:
+        problems.append(str(exc))
+    return list(dict.fromkeys(problems))
+
+
+def _check_tasks(name: str, root) -> list[str]:
+    problems = []
+    in_lane = {ref.text.strip() for ref in root.iter(f"{{{BPMN_NS}}}flowNodeRef") if ref.text}
+    for process in root.iter(f"{{{BPMN_NS}}}process"):
+        has_lanes = bool(in_lane)
+        for task_id, props in user_task_properties(process).items():
+            task = next(n for n in process.iter(f"{{{BPMN_NS}}}userTask") if n.get("id") == task_id)
+            where = f"{name}, line {task.sourceline}, user task '{task_id}'"
+            if not props.get(FORM_PROPERTY):
+                problems.append(f"{where}: has no form (spiffworkflow property {FORM_PROPERTY})")
+            if not has_lanes or not _lane_holds(task, in_lane):
+                problems.append(f"{where}: is in no lane (lanes are the candidate groups)")
+    return problems
+
+
+def _lane_holds(node, in_lane: set[str]) -> bool:
+    """A task belongs to a lane itself or through the (sub)process that contains it."""
+    while node is not None:
+        if node.get("id") in in_lane:
+            return True
+        node = node.getparent()
+        if node is not None and etree.QName(node).localname == "process":
+            return False
+    return False

@@ -1,0 +1,125 @@
+"""The store keeps instances safe: one transaction per step, exactly-once timers, migrations.
+
+Each test runs on SQLite and, when TVA_FLOW_TEST_DATABASE_URL is set, on PostgreSQL.
+"""
+from __future__ import annotations
+
+import threading
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import func, inspect, select
+
+from conftest import FIXTURES
+from tva_flow.engine.clock import FrozenClock
+from tva_flow.errors import ProcessFailed
+from tva_flow.service import TvaFlow
+from tva_flow.store import db as store_db
+from tva_flow.store.db import Database, make_engine, schema_revision
+from tva_flow.store.models import Base, HistoryEvent, PendingTimer
+
+DUE = {"review_due": "2026-01-08T16:00:00+02:00", "divisor": 4}
+
+
+def test_schema_comes_from_migrations_and_matches_the_models(database_url):
+    Database(database_url)
+    engine = make_engine(database_url)
+    assert schema_revision(engine) == "0001"
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    engine.dispose()
+    assert diff == [], "models and migrations disagree; write a migration"
+
+
+def test_an_older_database_is_upgraded_without_losing_rows(database_url, make_service):
+    engine = make_engine(database_url)
+    store_db.upgrade(engine, "0001")
+    service = make_service(database_url, [FIXTURES])
+    started = service.start_instance("fixture_review", "010190-123A", DUE)
+    store_db.upgrade(engine, "head")  # what `serve` and `deploy` do on start-up
+    engine.dispose()
+    again = make_service(database_url)
+    assert again.get_instance(started["id"])["open_tasks"][0]["element_id"] == "review"
+
+
+def test_an_instance_survives_a_restart_and_continues_where_it_was(database_url, make_service):
+    first = make_service(database_url, [FIXTURES])
+    started = first.start_instance("fixture_review", "010190-123A", DUE)
+    task_id = started["open_tasks"][0]["id"]
+    first.db.engine.dispose()
+
+    restarted = make_service(database_url)  # new process: empty spec cache, state only from the database
+    after = restarted.complete_task(task_id, "anna", {"approved": True, "divisor": 4})
+    assert after["message_subscriptions"] == [{"element_id": "wait_employed", "message_name": "employed"}]
+    restarted.send_message("employed", "010190-123A", {})
+    done = restarted.get_instance(started["id"])
+    assert done["status"] == "completed" and done["variables"]["result"] == 25.0
+
+
+def test_a_failing_step_saves_nothing_of_itself(database_url, make_service):
+    service = make_service(database_url, [FIXTURES])
+    started = service.start_instance("fixture_review", "010190-123A", DUE)
+    task_id = started["open_tasks"][0]["id"]
+    service.complete_task(task_id, "anna", {"approved": True, "divisor": 0})
+    before = service.history(started["id"])
+    with pytest.raises(ProcessFailed, match="division by zero"):
+        service.send_message("employed", "010190-123A", {})
+    after = service.get_instance(started["id"])
+    # The step rolled back: the instance keeps its last good state and still waits for the message,
+    # and is marked failed so no timer or message drives it further until someone looks at it.
+    assert after["status"] == "failed"
+    assert after["message_subscriptions"] == [{"element_id": "wait_employed", "message_name": "employed"}]
+    history = service.history(started["id"])
+    assert history[: len(before)] == before
+    assert [e["type"] for e in history[len(before):]] == ["failed"]
+
+
+def test_a_crash_while_saving_leaves_the_instance_and_its_timer_as_they_were(database_url, make_service,
+                                                                              monkeypatch):
+    service = make_service(database_url, [FIXTURES])
+    started = service.start_instance("fixture_review", "010190-123A", DUE)
+    before = service.get_instance(started["id"])
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(service, "_apply", crash)
+    with pytest.raises(RuntimeError):
+        service.complete_task(started["open_tasks"][0]["id"], "anna", {"approved": True, "divisor": 1})
+    monkeypatch.undo()
+    assert service.get_instance(started["id"]) == before
+    with service.db.read() as s:
+        assert s.scalar(select(func.count()).select_from(PendingTimer)) == 1
+
+
+def test_two_workers_fire_each_due_timer_exactly_once(database_url, make_service, frozen):
+    first = make_service(database_url, [FIXTURES])
+    second = TvaFlow(Database(database_url), FrozenClock(frozen))
+    ids = [first.start_instance("fixture_review", f"0{i}0190-123A", DUE)["id"] for i in range(6)]
+    frozen.move_to("2026-01-09T09:00:00+02:00")
+    results: list = []
+
+    def work(service):
+        results.extend(service.fire_due_timers())
+
+    threads = [threading.Thread(target=work, args=(s,)) for s in (first, second)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    second.db.engine.dispose()
+    assert sorted(r["instance_id"] for r in results) == sorted(ids)
+    with first.db.read() as s:
+        fired = s.scalar(select(func.count()).select_from(HistoryEvent).where(HistoryEvent.type == "timer_fired"))
+        assert fired == 6
+        assert s.scalar(select(func.count()).select_from(PendingTimer)) == 0
+    assert {first.get_instance(i)["status"] for i in ids} == {"completed"}
+
+
+def test_the_schema_has_an_index_on_timer_due_dates(database_url):
+    Database(database_url)
+    engine = make_engine(database_url)
+    indexes = inspect(engine).get_indexes("timers")
+    engine.dispose()
+    assert any(ix["column_names"] == ["due_at"] for ix in indexes)
