@@ -30,15 +30,11 @@ class ErrorSchema(Schema):
     error = _text("Machine-readable error code, e.g. bad_request, not_found, conflict, invalid, "
                   "process_failed", required=True)
     message = _text("Human-readable explanation", required=True)
-    fields = _object("Failing fields: field (or file) name → what is wrong with it")
+    failing = _object("Failing fields: field (or file) name → what is wrong with it", data_key="fields")
 
 
 # -- requests ----------------------------------------------------------------------------------------
-class _Request(Schema):
-    """Base of request schemas: strings must not be empty."""
-
-
-class StartInstanceRequest(_Request):
+class StartInstanceRequest(Schema):
     process_key = _text("Process definition key, e.g. job_seeker_service", required=True,
                         validate=validate.Length(min=1))
     business_key = _text("Business key that messages correlate on, e.g. the customer's id", required=True,
@@ -54,7 +50,7 @@ class InstanceQuery(Schema):
                            metadata={"description": "Only instances in this state"})
 
 
-class CancelRequest(_Request):
+class CancelRequest(Schema):
     user = _text("Acting user, recorded in the history", load_default=None, allow_none=True)
 
 
@@ -66,22 +62,22 @@ class TaskQuery(Schema):
     instance_id = _text("Only tasks of this process instance")
 
 
-class ClaimRequest(_Request):
+class ClaimRequest(Schema):
     user = _text("User who takes the task", required=True, validate=validate.Length(min=1))
 
 
-class UnclaimRequest(_Request):
+class UnclaimRequest(Schema):
     user = _text("User releasing the task; if given, must be the assignee", load_default=None,
                  allow_none=True)
 
 
-class CompleteRequest(_Request):
+class CompleteRequest(Schema):
     user = _text("User completing the task; must be the assignee if the task is claimed", required=True,
                  validate=validate.Length(min=1))
     data = _object("Form data, validated against the task's JSON Schema", required=True)
 
 
-class MessageRequest(_Request):
+class MessageRequest(Schema):
     name = _text("Message name, e.g. employed", required=True, validate=validate.Length(min=1))
     business_key = _text("Business key of the instance that should receive the message", required=True,
                          validate=validate.Length(min=1))
@@ -89,7 +85,7 @@ class MessageRequest(_Request):
     user = _text("Acting user, recorded in the history", load_default=None, allow_none=True)
 
 
-class AdvanceClockRequest(_Request):
+class AdvanceClockRequest(Schema):
     duration = _text("ISO 8601 duration to move the clock by, e.g. P1M or PT12H (give this or 'to')")
     to = _text("ISO 8601 date-time to move the clock to (give this or 'duration')",
                metadata={"format": "date-time"})

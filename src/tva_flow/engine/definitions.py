@@ -108,25 +108,45 @@ def make_parser() -> SpiffBpmnParser:
 def parse_bundle(bundle: ProcessBundle):
     """(spec, subprocess_specs) of a bundle's process, ready for a BpmnWorkflow."""
     parser = make_parser()
+    roots = {}
     for name, content in bundle.files.items():
         kind = kind_of(name)
         try:
             if kind == "bpmn":
-                parser.add_bpmn_xml(etree.fromstring(content), filename=name)
+                roots[name] = etree.fromstring(content)
+                parser.add_bpmn_xml(roots[name], filename=name)
             elif kind == "dmn":
-                parser.add_dmn_xml(etree.fromstring(content), filename=name)
+                roots[name] = etree.fromstring(content)
+                parser.add_dmn_xml(roots[name], filename=name)
         except ValidationException as exc:
-            raise _from_validation(exc, name) from exc
+            raise _from_validation(exc, name, roots) from exc
     try:
         return parser.get_spec(bundle.process_key), parser.get_subprocess_specs(bundle.process_key)
     except ValidationException as exc:
-        raise _from_validation(exc, bundle.bpmn_file) from exc
+        raise _from_validation(exc, bundle.bpmn_file, roots) from exc
 
 
-def _from_validation(exc: ValidationException, default_file: str) -> DefinitionError:
-    message = str(exc).split("\n")[0]
-    return DefinitionError(getattr(exc, "file_name", "") or default_file, message,
-                           element_id=getattr(exc, "id", None), line=getattr(exc, "line_number", None) or None)
+def _from_validation(exc: ValidationException, default_file: str, roots: dict) -> DefinitionError:
+    message = str(exc).split("\n")[0].strip()
+    file = getattr(exc, "file_name", "") or default_file
+    element_id = getattr(exc, "id", None) or None
+    line = getattr(exc, "line_number", None) or None
+    if element_id and not line and file in roots:
+        line = _line_of(roots[file], element_id)
+    return DefinitionError(file, message, element_id=element_id, line=line)
+
+
+def check_references(filename: str, root) -> None:
+    """Dangling references, reported on the referring element (SpiffWorkflow's own message is vague)."""
+    ids = {node.get("id") for node in root.iter() if isinstance(node.tag, str) and node.get("id")}
+    for node in root.iter():
+        if not isinstance(node.tag, str):
+            continue
+        for attribute in ("sourceRef", "targetRef", "attachedToRef", "messageRef", "default"):
+            ref = node.get(attribute)
+            if ref is not None and ref not in ids:
+                raise DefinitionError(filename, f"{attribute} '{ref}' names no element in this file",
+                                      element_id=node.get("id"), line=node.sourceline)
 
 
 def build_bundles(files: dict[str, bytes]) -> list[ProcessBundle]:
@@ -148,6 +168,7 @@ def build_bundles(files: dict[str, bytes]) -> list[ProcessBundle]:
         if kind_of(name) != "bpmn":
             continue
         root = _xml(name, content)
+        check_references(name, root)
         for process in root.iter(f"{{{BPMN_NS}}}process"):
             if process.get("isExecutable", "true") == "false":
                 continue

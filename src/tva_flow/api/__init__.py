@@ -1,0 +1,36 @@
+"""The HTTP API: a Flask application factory over :class:`tva_flow.service.TvaFlow`.
+
+flask-smorest turns the marshmallow schemas in :mod:`.schemas` into request validation and the
+OpenAPI 3 document (``GET /api/v1/openapi.json``) in one place.
+"""
+from __future__ import annotations
+
+from flask import Flask
+
+from ..service import TvaFlow
+from . import errors, routes
+
+
+def create_app(service: TvaFlow, config: dict | None = None) -> Flask:
+    app = Flask(__name__)
+    app.config.update(
+        API_TITLE="tva-flow",
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api/v1",
+        OPENAPI_JSON_PATH="openapi.json",
+        JSON_SORT_KEYS=False,
+    )
+    app.config.update(config or {})
+    app.json.sort_keys = False
+    app.extensions["tva_flow"] = service
+    api = errors.JsonErrorApi(app, spec_kwargs={"info": {
+        "description": "Finland's public employment services (Act 380/2023) as executable BPMN: deploy "
+                       "definitions, start instances, work user tasks, send messages, move simulated time."}})
+    errors.register(app)
+    api.register_blueprint(routes.root)
+    api.register_blueprint(routes.api)
+    return app
+
+
+__all__ = ["create_app"]

@@ -1,0 +1,268 @@
+"""The HTTP routes: parse the request, call ONE service use case, dump its result.
+
+Nothing here decides anything; every rule (who may complete a task, what a form accepts, which
+instance a message reaches) lives in :class:`tva_flow.service.TvaFlow`.
+"""
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+
+import flask_smorest
+from flask import current_app, request
+from webargs.flaskparser import FlaskParser
+
+from ..errors import BadRequest
+from ..service import TvaFlow
+from . import schemas as s
+
+
+class _Parser(FlaskParser):
+    """Malformed requests are 400; 422 is kept for data the service finds invalid."""
+
+    DEFAULT_VALIDATION_STATUS = 400
+
+
+class Blueprint(flask_smorest.Blueprint):
+    ARGUMENTS_PARSER = _Parser()
+
+
+def service() -> TvaFlow:
+    return current_app.extensions["tva_flow"]
+
+
+def _refusals(**descriptions):
+    """Document error responses: ``_refusals(r404="no such task", r409="...")``."""
+    def decorator(func):
+        for key, description in descriptions.items():
+            func = blp_doc_alt(int(key[1:]), description)(func)
+        return func
+    return decorator
+
+
+def blp_doc_alt(status: int, description: str):
+    return api.alt_response(status, schema=s.ErrorSchema, description=description)
+
+
+root = Blueprint("health", __name__, description="Liveness of the service")
+api = Blueprint("api", __name__, url_prefix="/api/v1",
+                description="Process definitions, instances, user tasks, messages and the clock")
+
+
+# -- health ------------------------------------------------------------------------------------------
+@api.route("/healthz", endpoint="healthz")
+@root.route("/healthz", endpoint="healthz")
+@api.response(200, s.HealthSchema)
+def healthz():
+    """Health check
+
+    Answers when the service is up, with the database dialect it uses.
+    """
+    return {"status": "ok", "database": service().db.dialect}
+
+
+# -- definitions -------------------------------------------------------------------------------------
+@api.route("/process-definitions", endpoint="process_definitions")
+@api.response(200, s.DefinitionSchema(many=True))
+def list_definitions():
+    """List deployed process definitions
+
+    One entry per process key: its latest version, with every deployed version number.
+    """
+    return service().list_definitions()
+
+
+_MULTIPART_FILES = {
+    "required": True,
+    "description": "Definition files (.bpmn, .dmn, .schema.json, .uischema.json); any field name, "
+                   "conventionally `files`, may repeat.",
+    "content": {"multipart/form-data": {"schema": {
+        "type": "object",
+        "properties": {"files": {"type": "array", "items": {"type": "string", "format": "binary"}}},
+    }}},
+}
+
+
+@api.route("/deployments", methods=["POST"], endpoint="deployments")
+@api.doc(requestBody=_MULTIPART_FILES)
+@api.response(201, s.DeploymentSchema)
+@_refusals(r400="No files, a file without a name, or an unknown kind of file",
+           r422="A definition is refused (invalid BPMN/DMN or form schema); `fields` names the file. "
+                "Nothing is deployed.")
+def deploy():
+    """Deploy definition files
+
+    Uploads BPMN, DMN and form files as multipart/form-data. All files are accepted or none; a changed
+    process bundle becomes a new version, running instances stay on theirs.
+    """
+    files: dict[str, bytes] = {}
+    for field, upload in request.files.items(multi=True):
+        name = PurePosixPath((upload.filename or "").replace("\\", "/")).name
+        if not name:
+            raise BadRequest("every uploaded file needs a filename", {field: "missing filename"})
+        files[name] = upload.read()
+    return service().deploy(files)
+
+
+# -- instances ---------------------------------------------------------------------------------------
+@api.route("/process-instances", methods=["POST"], endpoint="start_instance")
+@api.arguments(s.StartInstanceRequest)
+@api.response(201, s.InstanceSchema)
+@_refusals(r404="No process definition with that key is deployed",
+           r500="The process failed while starting")
+def start_instance(body):
+    """Start a process instance
+
+    Starts the latest version of the process with the business key and initial variables, and runs it
+    until it waits (user task, timer, message) or ends. A process that fails on its first steps is
+    reported with status `failed`.
+    """
+    return service().start_instance(body["process_key"], body["business_key"], body["variables"],
+                                    user=body["user"])
+
+
+@api.route("/process-instances", endpoint="list_instances")
+@api.arguments(s.InstanceQuery, location="query")
+@api.response(200, s.InstanceSummarySchema(many=True))
+def list_instances(query):
+    """List process instances
+
+    Optionally filtered by process key, business key and status, oldest first.
+    """
+    return service().list_instances(**query)
+
+
+@api.route("/process-instances/<instance_id>", endpoint="get_instance")
+@api.response(200, s.InstanceSchema)
+@_refusals(r404="No such process instance")
+def get_instance(instance_id):
+    """Get a process instance
+
+    Its status and variables, open user tasks, pending timers and awaited messages.
+    """
+    return service().get_instance(instance_id)
+
+
+@api.route("/process-instances/<instance_id>/history", endpoint="instance_history")
+@api.response(200, s.HistoryEventSchema(many=True))
+@_refusals(r404="No such process instance")
+def instance_history(instance_id):
+    """Get the history of a process instance
+
+    The append-only event log: steps, tasks, claims, timers, messages, failures, in order.
+    """
+    return service().history(instance_id)
+
+
+@api.route("/process-instances/<instance_id>/cancel", methods=["POST"], endpoint="cancel_instance")
+@api.arguments(s.CancelRequest, required=False)
+@api.response(200, s.InstanceSchema)
+@_refusals(r404="No such process instance", r409="The instance is not running")
+def cancel_instance(body, instance_id):
+    """Cancel a process instance
+
+    Stops a running instance: its open tasks are cancelled, its timers and subscriptions dropped.
+    """
+    return service().cancel_instance(instance_id, user=body["user"])
+
+
+# -- tasks -------------------------------------------------------------------------------------------
+@api.route("/tasks", endpoint="list_tasks")
+@api.arguments(s.TaskQuery, location="query")
+@api.response(200, s.TaskSchema(many=True))
+def list_tasks(query):
+    """List open user tasks
+
+    Optionally filtered by candidate group (lane), assignee, process, business key or instance.
+    """
+    return service().list_tasks(**query)
+
+
+@api.route("/tasks/<task_id>", endpoint="get_task")
+@api.response(200, s.TaskDetailSchema)
+@_refusals(r404="No such task")
+def get_task(task_id):
+    """Get a user task
+
+    With its status, its data and its form (JSON Schema and UI schema).
+    """
+    return service().get_task(task_id)
+
+
+@api.route("/tasks/<task_id>/claim", methods=["POST"], endpoint="claim_task")
+@api.arguments(s.ClaimRequest)
+@api.response(200, s.TaskSchema)
+@_refusals(r404="No such task", r409="The task is closed or claimed by someone else")
+def claim_task(body, task_id):
+    """Claim a user task
+
+    Assigns the open task to the user; only the assignee can complete it.
+    """
+    return service().claim_task(task_id, body["user"])
+
+
+@api.route("/tasks/<task_id>/unclaim", methods=["POST"], endpoint="unclaim_task")
+@api.arguments(s.UnclaimRequest, required=False)
+@api.response(200, s.TaskSchema)
+@_refusals(r404="No such task", r409="The task is closed or claimed by someone else")
+def unclaim_task(body, task_id):
+    """Release a claimed user task
+
+    Returns the task to its candidate group.
+    """
+    return service().unclaim_task(task_id, body["user"])
+
+
+@api.route("/tasks/<task_id>/complete", methods=["POST"], endpoint="complete_task")
+@api.arguments(s.CompleteRequest)
+@api.response(200, s.InstanceSchema)
+@_refusals(r404="No such task",
+           r409="The task is closed, claimed by someone else, or its instance is not running",
+           r422="The form data fails the task's JSON Schema; `fields` lists each failing field. "
+                "Nothing changes.",
+           r500="The process failed on the steps after the task; the instance is marked failed")
+def complete_task(body, task_id):
+    """Complete a user task
+
+    Validates the form data against the task's schema, completes the task (claiming it for the user if
+    unclaimed) and runs the process on. Answers with the updated instance.
+    """
+    return service().complete_task(task_id, body["user"], body["data"])
+
+
+# -- messages ----------------------------------------------------------------------------------------
+@api.route("/messages", methods=["POST"], endpoint="send_message")
+@api.arguments(s.MessageRequest)
+@api.response(200, s.MessageResultSchema)
+@_refusals(r409="No running instance with that business key waits for the message",
+           r500="The process failed on the steps after the message; the instance is marked failed")
+def send_message(body):
+    """Send a message
+
+    Delivers an outside event (e.g. `employed`) to the running instance with the business key that
+    waits for it, and runs that instance on.
+    """
+    return service().send_message(body["name"], body["business_key"], body["variables"], user=body["user"])
+
+
+# -- clock -------------------------------------------------------------------------------------------
+@api.route("/clock", endpoint="clock")
+@api.response(200, s.ClockSchema)
+def clock():
+    """Get the engine's time
+
+    The current time and whether the clock is simulated.
+    """
+    return service().clock_status()
+
+
+@api.route("/clock/advance", methods=["POST"], endpoint="advance_clock")
+@api.arguments(s.AdvanceClockRequest)
+@api.response(200, s.AdvanceClockSchema)
+@_refusals(r409="The clock follows real time and cannot be moved")
+def advance_clock(body):
+    """Advance a simulated clock
+
+    Moves time by `duration` (ISO 8601, e.g. P1M) or to `to` (ISO date-time), firing every timer due on
+    the way in due order, each at its own due time.
+    """
+    return service().advance_clock(duration=body.get("duration"), to=body.get("to"))

@@ -1,0 +1,106 @@
+"""Process owners deploy definitions: versions by content, refusals that name the problem."""
+from __future__ import annotations
+
+import pytest
+
+from conftest import FIXTURES
+from tva_flow.engine.definitions import read_dirs
+from tva_flow.errors import Invalid
+from tva_flow.validation import validate_files
+
+DUE = {"review_due": "2026-01-08T16:00:00+02:00", "divisor": 4}
+
+
+def fixture_files() -> dict[str, bytes]:
+    return read_dirs([FIXTURES])
+
+
+def renamed_task(files, new_name: str) -> dict[str, bytes]:
+    changed = dict(files)
+    changed["fixture_review.bpmn"] = files["fixture_review.bpmn"].replace(
+        b'name="K\xc3\xa4sittely"', f'name="{new_name}"'.encode())
+    return changed
+
+
+def test_redeploying_the_same_files_makes_no_new_version(make_service, sqlite_url):
+    service = make_service(sqlite_url)
+    first = service.deploy(fixture_files())
+    again = service.deploy(fixture_files())
+    assert first["processes"][0]["version"] == 1 and first["processes"][0]["created"]
+    assert again["processes"][0]["version"] == 1 and not again["processes"][0]["created"]
+
+
+def test_a_changed_file_is_a_new_version_and_running_instances_stay_on_theirs(make_service, sqlite_url):
+    service = make_service(sqlite_url)
+    service.deploy(fixture_files())
+    old = service.start_instance("fixture_review", "010190-123A", DUE)
+
+    result = service.deploy({"fixture_review.bpmn": renamed_task(fixture_files(), "Uusi käsittely")["fixture_review.bpmn"]})
+    assert result["processes"][0]["version"] == 2
+
+    new = service.start_instance("fixture_review", "020290-123A", DUE)
+    assert (old["version"], old["open_tasks"][0]["name"]) == (1, "Käsittely")
+    assert (new["version"], new["open_tasks"][0]["name"]) == (2, "Uusi käsittely")
+    # the old instance still runs on version 1 to its end
+    service.complete_task(old["open_tasks"][0]["id"], "anna", {"approved": True, "divisor": 2})
+    service.send_message("employed", "010190-123A", {})
+    assert service.get_instance(old["id"])["status"] == "completed"
+    assert service.list_definitions()[0]["versions"] == [1, 2]
+
+
+def test_a_changed_form_alone_makes_a_new_version(make_service, sqlite_url):
+    service = make_service(sqlite_url)
+    service.deploy(fixture_files())
+    schema = fixture_files()["fixture_review.schema.json"].replace(b'"Jakaja"', b'"Jakaja (kpl)"')
+    assert service.deploy({"fixture_review.schema.json": schema})["processes"][0]["version"] == 2
+
+
+def test_an_invalid_diagram_is_refused_naming_file_element_and_line_and_the_old_version_keeps_running(
+        make_service, sqlite_url):
+    service = make_service(sqlite_url)
+    service.deploy(fixture_files())
+    broken = fixture_files()["fixture_review.bpmn"].replace(b'targetRef="compute"', b'targetRef="no_such_step"')
+    with pytest.raises(Invalid) as refused:
+        service.deploy({"fixture_review.bpmn": broken})
+    detail = refused.value.fields["fixture_review.bpmn"]
+    assert detail["file"] == "fixture_review.bpmn"
+    assert detail["element_id"] == "f5" and detail["line"] == 45  # the sequenceFlow f5
+    assert service.list_definitions()[0]["versions"] == [1]
+    assert service.start_instance("fixture_review", "010190-123A", DUE)["version"] == 1
+
+
+def test_malformed_xml_is_refused_with_its_line(make_service, sqlite_url):
+    service = make_service(sqlite_url)
+    with pytest.raises(Invalid) as refused:
+        service.deploy({"broken.bpmn": b"<bpmn:definitions>\n<oops>\n"})
+    assert refused.value.fields["broken.bpmn"]["line"] == 1
+    assert "broken.bpmn" in refused.value.message
+
+
+def test_a_task_naming_a_missing_decision_is_refused(make_service, sqlite_url):
+    service = make_service(sqlite_url)
+    bpmn = fixture_files()["fixture_review.bpmn"].replace(
+        b'<bpmn:scriptTask id="compute" name="Laskenta"><bpmn:script>result = 100 / divisor</bpmn:script></bpmn:scriptTask>',
+        b'<bpmn:businessRuleTask id="compute" name="Laskenta"><bpmn:extensionElements>'
+        b'<spiffworkflow:calledDecisionId>no_such_table</spiffworkflow:calledDecisionId>'
+        b'</bpmn:extensionElements></bpmn:businessRuleTask>')
+    with pytest.raises(Invalid) as refused:
+        service.deploy({**fixture_files(), "fixture_review.bpmn": bpmn})
+    assert refused.value.fields["fixture_review.bpmn"]["element_id"] == "compute"
+    assert "no_such_table" in refused.value.message
+
+
+def test_validate_reports_missing_forms_lane_less_tasks_and_broken_schemas():
+    files = fixture_files()
+    files["fixture_review.bpmn"] = files["fixture_review.bpmn"].replace(
+        b'<spiffworkflow:property name="formJsonSchemaFilename" value="fixture_review.schema.json"/>', b"").replace(
+        b"<bpmn:flowNodeRef>review</bpmn:flowNodeRef>", b"")
+    files["other.schema.json"] = b'{"type": "no-such-type"}'
+    problems = validate_files(files)
+    assert any("user task 'review': has no form" in p for p in problems)
+    assert any("user task 'review': is in no lane" in p for p in problems)
+    assert any(p.startswith("other.schema.json: not a valid JSON Schema") for p in problems)
+
+
+def test_validate_accepts_the_fixture():
+    assert validate_files(fixture_files()) == []
