@@ -1,0 +1,45 @@
+"""A tester's view of one customer's journey: move the clock, act as a person, read what happened."""
+from __future__ import annotations
+
+from tva_flow.service import TvaFlow
+
+
+class Journey:
+    def __init__(self, service: TvaFlow, process_key: str, business_key: str):
+        self.service, self.process_key, self.business_key = service, process_key, business_key
+        self.instance_id: str | None = None
+
+    def start(self, variables: dict | None = None, user: str | None = None) -> dict:
+        instance = self.service.start_instance(self.process_key, self.business_key, variables or {}, user)
+        self.instance_id = instance["id"]
+        return instance
+
+    def on(self, when: str) -> list[dict]:
+        """Move the clock to ``when`` (ISO, Finnish time), firing everything due on the way."""
+        return self.service.advance_clock(to=when)["fired"]
+
+    def open_tasks(self) -> list[str]:
+        return sorted(t["element_id"] for t in self.service.list_tasks(instance_id=self.instance_id))
+
+    def task(self, element_id: str) -> dict:
+        found = [t for t in self.service.list_tasks(instance_id=self.instance_id) if t["element_id"] == element_id]
+        assert found, f"no open task {element_id}; open: {self.open_tasks()}"
+        return found[0]
+
+    def do(self, element_id: str, user: str, data: dict) -> dict:
+        """The person claims the open task and completes it with form data."""
+        task = self.task(element_id)
+        self.service.claim_task(task["id"], user)
+        return self.service.complete_task(task["id"], user, data)
+
+    def instance(self) -> dict:
+        return self.service.get_instance(self.instance_id)
+
+    def history(self, type_: str | None = None, element_id: str | None = None) -> list[dict]:
+        return [h for h in self.service.history(self.instance_id)
+                if (type_ is None or h["type"] == type_) and (element_id is None or h["element_id"] == element_id)]
+
+    def set_by(self, element_id: str, name: str) -> list:
+        """Values a script step set, in order — e.g. each payment the process computed."""
+        return [h["data"]["set"][name] for h in self.history("step_completed", element_id)
+                if name in (h["data"] or {}).get("set", {})]
