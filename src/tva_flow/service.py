@@ -261,14 +261,20 @@ class TvaFlow:
                 instance = self._instance(s, instance_id, lock=True)
                 workflow = self._load(s, instance)
                 step = self.runtime.deliver_message(workflow, subscription.task_id, name, variables)
-                step.events.insert(0, _event("message_received", subscription.element_id, name,
-                                             {"message": name, "variables": variables}, user))
+                for event in step.events:
+                    if event.type == "message_received" and event.element_id == subscription.element_id:
+                        event.data = {"message": name, "variables": variables}
                 self._apply(s, instance, workflow, step, user)
                 return {"instance_id": instance.id, "element_id": subscription.element_id,
                         "status": instance.status}
         except EngineError as exc:
             self._record_failure(instance_id, exc, user)
             raise ProcessFailed(f"the process failed on the message: {exc}") from exc
+
+    def health(self) -> dict:
+        with self.db.read() as s:
+            s.execute(select(1))
+        return {"status": "ok", "database": self.db.dialect}
 
     # -- time ----------------------------------------------------------------------------------------
     def clock_status(self) -> dict:

@@ -19,7 +19,6 @@ def create_app(service: TvaFlow, config: dict | None = None) -> Flask:
         OPENAPI_VERSION="3.0.3",
         OPENAPI_URL_PREFIX="/api/v1",
         OPENAPI_JSON_PATH="openapi.json",
-        JSON_SORT_KEYS=False,
     )
     app.config.update(config or {})
     app.json.sort_keys = False
@@ -28,8 +27,8 @@ def create_app(service: TvaFlow, config: dict | None = None) -> Flask:
         "description": "Finland's public employment services (Act 380/2023) as executable BPMN: deploy "
                        "definitions, start instances, work user tasks, send messages, move simulated time."}})
     errors.register(app)
-    api.register_blueprint(routes.root)
-    api.register_blueprint(routes.api)
+    for blueprint in routes.BLUEPRINTS:
+        api.register_blueprint(blueprint)
     return app
 
 

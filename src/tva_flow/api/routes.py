@@ -30,39 +30,48 @@ def service() -> TvaFlow:
     return current_app.extensions["tva_flow"]
 
 
+PREFIX = "/api/v1"
+health = Blueprint("health", __name__, description="Liveness of the service")
+definitions = Blueprint("definitions", __name__, url_prefix=PREFIX,
+                        description="Deploy BPMN, DMN and form files; list the deployed processes")
+instances = Blueprint("instances", __name__, url_prefix=PREFIX,
+                      description="Start, inspect and cancel process instances")
+tasks = Blueprint("tasks", __name__, url_prefix=PREFIX,
+                  description="User tasks: list by candidate group, claim, fill the form, complete")
+messages = Blueprint("messages", __name__, url_prefix=PREFIX,
+                     description="Outside events correlated to instances by name and business key")
+clock = Blueprint("clock", __name__, url_prefix=PREFIX,
+                  description="The engine's time; a simulated clock can be moved forward")
+BLUEPRINTS = (health, definitions, instances, tasks, messages, clock)
+
+
 def _refusals(**descriptions):
-    """Document error responses: ``_refusals(r404="no such task", r409="...")``."""
+    """Document error responses in the OpenAPI: ``@_refusals(r404="No such task", r409="...")``.
+
+    ``alt_response`` only annotates the function, so any of the blueprints can lend it.
+    """
     def decorator(func):
         for key, description in descriptions.items():
-            func = blp_doc_alt(int(key[1:]), description)(func)
+            func = health.alt_response(int(key[1:]), schema=s.ErrorSchema, description=description)(func)
         return func
     return decorator
 
 
-def blp_doc_alt(status: int, description: str):
-    return api.alt_response(status, schema=s.ErrorSchema, description=description)
-
-
-root = Blueprint("health", __name__, description="Liveness of the service")
-api = Blueprint("api", __name__, url_prefix="/api/v1",
-                description="Process definitions, instances, user tasks, messages and the clock")
-
-
 # -- health ------------------------------------------------------------------------------------------
-@api.route("/healthz", endpoint="healthz")
-@root.route("/healthz", endpoint="healthz")
-@api.response(200, s.HealthSchema)
+@health.route(PREFIX + "/healthz", endpoint="api_healthz")
+@health.route("/healthz", endpoint="healthz")
+@health.response(200, s.HealthSchema)
 def healthz():
     """Health check
 
     Answers when the service is up, with the database dialect it uses.
     """
-    return {"status": "ok", "database": service().db.dialect}
+    return service().health()
 
 
 # -- definitions -------------------------------------------------------------------------------------
-@api.route("/process-definitions", endpoint="process_definitions")
-@api.response(200, s.DefinitionSchema(many=True))
+@definitions.route("/process-definitions", endpoint="process_definitions")
+@definitions.response(200, s.DefinitionSchema(many=True))
 def list_definitions():
     """List deployed process definitions
 
@@ -82,9 +91,9 @@ _MULTIPART_FILES = {
 }
 
 
-@api.route("/deployments", methods=["POST"], endpoint="deployments")
-@api.doc(requestBody=_MULTIPART_FILES)
-@api.response(201, s.DeploymentSchema)
+@definitions.route("/deployments", methods=["POST"], endpoint="deployments")
+@definitions.doc(requestBody=_MULTIPART_FILES)
+@definitions.response(201, s.DeploymentSchema)
 @_refusals(r400="No files, a file without a name, or an unknown kind of file",
            r422="A definition is refused (invalid BPMN/DMN or form schema); `fields` names the file. "
                 "Nothing is deployed.")
@@ -104,9 +113,9 @@ def deploy():
 
 
 # -- instances ---------------------------------------------------------------------------------------
-@api.route("/process-instances", methods=["POST"], endpoint="start_instance")
-@api.arguments(s.StartInstanceRequest)
-@api.response(201, s.InstanceSchema)
+@instances.route("/process-instances", methods=["POST"], endpoint="start_instance")
+@instances.arguments(s.StartInstanceRequest)
+@instances.response(201, s.InstanceSchema)
 @_refusals(r404="No process definition with that key is deployed",
            r500="The process failed while starting")
 def start_instance(body):
@@ -120,9 +129,9 @@ def start_instance(body):
                                     user=body["user"])
 
 
-@api.route("/process-instances", endpoint="list_instances")
-@api.arguments(s.InstanceQuery, location="query")
-@api.response(200, s.InstanceSummarySchema(many=True))
+@instances.route("/process-instances", endpoint="list_instances")
+@instances.arguments(s.InstanceQuery, location="query")
+@instances.response(200, s.InstanceSummarySchema(many=True))
 def list_instances(query):
     """List process instances
 
@@ -131,8 +140,8 @@ def list_instances(query):
     return service().list_instances(**query)
 
 
-@api.route("/process-instances/<instance_id>", endpoint="get_instance")
-@api.response(200, s.InstanceSchema)
+@instances.route("/process-instances/<instance_id>", endpoint="get_instance")
+@instances.response(200, s.InstanceSchema)
 @_refusals(r404="No such process instance")
 def get_instance(instance_id):
     """Get a process instance
@@ -142,8 +151,8 @@ def get_instance(instance_id):
     return service().get_instance(instance_id)
 
 
-@api.route("/process-instances/<instance_id>/history", endpoint="instance_history")
-@api.response(200, s.HistoryEventSchema(many=True))
+@instances.route("/process-instances/<instance_id>/history", endpoint="instance_history")
+@instances.response(200, s.HistoryEventSchema(many=True))
 @_refusals(r404="No such process instance")
 def instance_history(instance_id):
     """Get the history of a process instance
@@ -153,9 +162,9 @@ def instance_history(instance_id):
     return service().history(instance_id)
 
 
-@api.route("/process-instances/<instance_id>/cancel", methods=["POST"], endpoint="cancel_instance")
-@api.arguments(s.CancelRequest, required=False)
-@api.response(200, s.InstanceSchema)
+@instances.route("/process-instances/<instance_id>/cancel", methods=["POST"], endpoint="cancel_instance")
+@instances.arguments(s.CancelRequest, required=False)
+@instances.response(200, s.InstanceSchema)
 @_refusals(r404="No such process instance", r409="The instance is not running")
 def cancel_instance(body, instance_id):
     """Cancel a process instance
@@ -166,9 +175,9 @@ def cancel_instance(body, instance_id):
 
 
 # -- tasks -------------------------------------------------------------------------------------------
-@api.route("/tasks", endpoint="list_tasks")
-@api.arguments(s.TaskQuery, location="query")
-@api.response(200, s.TaskSchema(many=True))
+@tasks.route("/tasks", endpoint="list_tasks")
+@tasks.arguments(s.TaskQuery, location="query")
+@tasks.response(200, s.TaskSchema(many=True))
 def list_tasks(query):
     """List open user tasks
 
@@ -177,8 +186,8 @@ def list_tasks(query):
     return service().list_tasks(**query)
 
 
-@api.route("/tasks/<task_id>", endpoint="get_task")
-@api.response(200, s.TaskDetailSchema)
+@tasks.route("/tasks/<task_id>", endpoint="get_task")
+@tasks.response(200, s.TaskDetailSchema)
 @_refusals(r404="No such task")
 def get_task(task_id):
     """Get a user task
@@ -188,9 +197,9 @@ def get_task(task_id):
     return service().get_task(task_id)
 
 
-@api.route("/tasks/<task_id>/claim", methods=["POST"], endpoint="claim_task")
-@api.arguments(s.ClaimRequest)
-@api.response(200, s.TaskSchema)
+@tasks.route("/tasks/<task_id>/claim", methods=["POST"], endpoint="claim_task")
+@tasks.arguments(s.ClaimRequest)
+@tasks.response(200, s.TaskSchema)
 @_refusals(r404="No such task", r409="The task is closed or claimed by someone else")
 def claim_task(body, task_id):
     """Claim a user task
@@ -200,9 +209,9 @@ def claim_task(body, task_id):
     return service().claim_task(task_id, body["user"])
 
 
-@api.route("/tasks/<task_id>/unclaim", methods=["POST"], endpoint="unclaim_task")
-@api.arguments(s.UnclaimRequest, required=False)
-@api.response(200, s.TaskSchema)
+@tasks.route("/tasks/<task_id>/unclaim", methods=["POST"], endpoint="unclaim_task")
+@tasks.arguments(s.UnclaimRequest, required=False)
+@tasks.response(200, s.TaskSchema)
 @_refusals(r404="No such task", r409="The task is closed or claimed by someone else")
 def unclaim_task(body, task_id):
     """Release a claimed user task
@@ -212,9 +221,9 @@ def unclaim_task(body, task_id):
     return service().unclaim_task(task_id, body["user"])
 
 
-@api.route("/tasks/<task_id>/complete", methods=["POST"], endpoint="complete_task")
-@api.arguments(s.CompleteRequest)
-@api.response(200, s.InstanceSchema)
+@tasks.route("/tasks/<task_id>/complete", methods=["POST"], endpoint="complete_task")
+@tasks.arguments(s.CompleteRequest)
+@tasks.response(200, s.InstanceSchema)
 @_refusals(r404="No such task",
            r409="The task is closed, claimed by someone else, or its instance is not running",
            r422="The form data fails the task's JSON Schema; `fields` lists each failing field. "
@@ -230,9 +239,9 @@ def complete_task(body, task_id):
 
 
 # -- messages ----------------------------------------------------------------------------------------
-@api.route("/messages", methods=["POST"], endpoint="send_message")
-@api.arguments(s.MessageRequest)
-@api.response(200, s.MessageResultSchema)
+@messages.route("/messages", methods=["POST"], endpoint="send_message")
+@messages.arguments(s.MessageRequest)
+@messages.response(200, s.MessageResultSchema)
 @_refusals(r409="No running instance with that business key waits for the message",
            r500="The process failed on the steps after the message; the instance is marked failed")
 def send_message(body):
@@ -245,9 +254,9 @@ def send_message(body):
 
 
 # -- clock -------------------------------------------------------------------------------------------
-@api.route("/clock", endpoint="clock")
-@api.response(200, s.ClockSchema)
-def clock():
+@clock.route("/clock", endpoint="clock")
+@clock.response(200, s.ClockSchema)
+def clock_status():
     """Get the engine's time
 
     The current time and whether the clock is simulated.
@@ -255,9 +264,9 @@ def clock():
     return service().clock_status()
 
 
-@api.route("/clock/advance", methods=["POST"], endpoint="advance_clock")
-@api.arguments(s.AdvanceClockRequest)
-@api.response(200, s.AdvanceClockSchema)
+@clock.route("/clock/advance", methods=["POST"], endpoint="advance_clock")
+@clock.arguments(s.AdvanceClockRequest)
+@clock.response(200, s.AdvanceClockSchema)
 @_refusals(r409="The clock follows real time and cannot be moved")
 def advance_clock(body):
     """Advance a simulated clock

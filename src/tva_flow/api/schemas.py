@@ -12,7 +12,7 @@ INSTANCE_STATUSES = ("running", "completed", "cancelled", "failed")
 
 
 def _when(description: str, **kwargs) -> fields.String:
-    """A date-time the service has already rendered in Finnish time (ISO 8601 with offset)."""
+    """An ISO 8601 date-time with offset, kept as text (the service parses and renders it, in Finnish time)."""
     return fields.String(metadata={"format": "date-time", "description": description,
                                    "example": "2026-01-05T09:00:00+02:00"}, **kwargs)
 
@@ -87,8 +87,7 @@ class MessageRequest(Schema):
 
 class AdvanceClockRequest(Schema):
     duration = _text("ISO 8601 duration to move the clock by, e.g. P1M or PT12H (give this or 'to')")
-    to = _text("ISO 8601 date-time to move the clock to (give this or 'duration')",
-               metadata={"format": "date-time"})
+    to = _when("ISO 8601 date-time to move the clock to (give this or 'duration')")
 
 
 # -- responses ---------------------------------------------------------------------------------------

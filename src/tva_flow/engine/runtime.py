@@ -207,14 +207,25 @@ class Runtime:
         open_before = self._ready_user_tasks(workflow) if before is None else before
         step = Step(events=list(events))
 
+        data_before: dict = {}
+
+        def will_complete(task):
+            if type(task.task_spec).__name__ == "ScriptTask":
+                data_before[task.id] = deepcopy(task.data)
+
         def completed(task):
             if getattr(task.task_spec, "bpmn_id", None) is not None:
-                step.events.append(self._completed_event(task))
+                event = self._completed_event(task)
+                if task.id in data_before:  # what a script set: the history shows computed values
+                    old = data_before.pop(task.id)
+                    event.data = {**(event.data or {}), "set": _json_safe(
+                        {k: v for k, v in task.data.items() if k not in old or old[k] != v})}
+                step.events.append(event)
 
         try:
             act()
             if run_engine:
-                workflow.do_engine_steps(did_complete_task=completed)
+                workflow.do_engine_steps(will_complete_task=will_complete, did_complete_task=completed)
         except Exception as exc:  # SpiffWorkflow raises many kinds; all mean the step failed
             task = getattr(exc, "task", None)
             raise EngineError(_describe(exc), task.task_spec.bpmn_id if task is not None else None) from exc
