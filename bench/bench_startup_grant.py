@@ -30,6 +30,11 @@ DIRS = [ROOT / "bpmn", ROOT / "dmn", ROOT / "forms"]
 APPLICANT, CASEWORKER = "hakija", "asiantuntija"
 
 
+def wall() -> float:
+    """Real elapsed seconds; freezegun stops time.perf_counter but not the raw monotonic clock."""
+    return time.clock_gettime(time.CLOCK_MONOTONIC)
+
+
 def complete(service: TvaFlow, instance_id: str, element_id: str, user: str, data: dict) -> None:
     (task,) = [t for t in service.list_tasks(instance_id=instance_id) if t["element_id"] == element_id]
     service.complete_task(task["id"], user, data)
@@ -62,10 +67,10 @@ def run_tva_flow(journeys: int) -> tuple[float, dict]:
     with tempfile.TemporaryDirectory() as tmp, freeze_time("2026-01-05T09:00:00+02:00") as frozen:
         service = TvaFlow(Database(f"sqlite:///{tmp}/bench.sqlite3"), FrozenClock(frozen))
         service.deploy_paths(DIRS)
-        began = time.perf_counter()
+        began = wall()
         for i in range(journeys):
             result = tva_flow_journey(service, f"bench-{i}")
-        elapsed = time.perf_counter() - began
+        elapsed = wall() - began
         size = Path(f"{tmp}/bench.sqlite3").stat().st_size
         service.db.engine.dispose()
     return elapsed, {**result, "database_bytes": size}
@@ -73,10 +78,10 @@ def run_tva_flow(journeys: int) -> tuple[float, dict]:
 
 def run_plain(journeys: int) -> tuple[float, dict]:
     specs = plain_spiff.load_specs(ROOT)
-    began = time.perf_counter()
+    began = wall()
     for _ in range(journeys):
         result = plain_spiff.run_granted_journey(specs)
-    return time.perf_counter() - began, result
+    return wall() - began, result
 
 
 def main() -> None:

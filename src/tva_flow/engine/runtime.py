@@ -254,7 +254,8 @@ class Runtime:
             table = spec.dmnEngine.decision_table
             outputs = {o.name: task.data.get(o.name) for o in table.outputs}
             return Event("decision_evaluated", spec.bpmn_id, spec.bpmn_name,
-                         data={"decision_id": table.id, "decision": table.name, "outputs": _json_safe(outputs)})
+                         data={"decision_id": (getattr(spec, "extensions", None) or {}).get("calledDecisionId", table.id),
+                               "decision": table.name, "outputs": _json_safe(outputs)})
         if kind == "EndEvent" and task.workflow is task.workflow.top_workflow:
             return Event("end_event", spec.bpmn_id, spec.bpmn_name)
         return Event("step_completed", spec.bpmn_id, spec.bpmn_name, data={"type": kind})

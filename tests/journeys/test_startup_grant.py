@@ -1,0 +1,197 @@
+"""Start-up grant (starttiraha) journeys with frozen time: what the applicant and the caseworker see on each date.
+
+Legal values (statutory-rules.md §3, in dmn/): granted 6 months at a time, at most 12 in total; paid
+monthly in arrears for 5 days a week at the basic daily allowance (37,21 €/day); a payment application
+later than 2 months after the period ends is lost.
+"""
+from __future__ import annotations
+
+import pytest
+
+from tests.journeys.journey import Journey
+
+APPLICANT, CASEWORKER = "010190-123A", "anna.asiantuntija"
+
+APPLICATION = {
+    "business_name": "Kahvila Kaakko",
+    "business_start_date": "2026-02-01",
+    "full_time": True,
+    "experience_or_training": "Restonomi, kahdeksan vuotta alalla",
+    "business_plan_summary": "Kahvila Kotkan keskustassa",
+    "expected_monthly_income_eur": 900,
+}
+ALL_CONDITIONS_MET = {
+    "sufficient_skills": True, "full_time_entrepreneur": True, "profitable_prospects": True,
+    "grant_needed_for_livelihood": True, "reasonable_living_at_once": False, "distorts_competition": False,
+    "neglected_taxes_or_contributions": False, "livelihood_otherwise_secured": False,
+}
+PAYMENT_APPLICATION = {"business_active_full_time": True, "other_income_eur": 0}
+PAYMENT_OK = {"payment_conditions_met": True}
+CONTINUATION_APPLICATION = {"continuation_reason": "Asiakaskunta kasvaa, toimeentulo ei vielä riitä",
+                            "business_active_full_time": True}
+CONTINUATION_OK = {"continuation_conditions_met": True}
+
+# Weekdays (Mon–Fri) of each month × 37,21 €: what each month's payment must be.
+MONTHLY = [
+    ("2026-02", 20, 744.20), ("2026-03", 22, 818.62), ("2026-04", 22, 818.62), ("2026-05", 21, 781.41),
+    ("2026-06", 22, 818.62), ("2026-07", 23, 855.83), ("2026-08", 21, 781.41), ("2026-09", 22, 818.62),
+    ("2026-10", 22, 818.62), ("2026-11", 21, 781.41), ("2026-12", 23, 855.83), ("2027-01", 21, 781.41),
+]
+
+
+def next_month(month: str) -> str:
+    year, mon = map(int, month.split("-"))
+    return f"{year + mon // 12}-{mon % 12 + 1:02d}"
+
+
+@pytest.fixture
+def journey(service):
+    return Journey(service, "startup_grant", APPLICANT)
+
+
+def apply_and_get_granted(journey: Journey) -> None:
+    """Mon 5.1.2026 the applicant applies (business starts 1.2.2026); Wed 7.1. the caseworker assesses."""
+    journey.start(user=APPLICANT)
+    assert journey.open_tasks() == ["submit_application"]
+    assert journey.task("submit_application")["candidate_group"] == "hakija"
+    journey.do("submit_application", APPLICANT, APPLICATION)
+    assert journey.task("assess_application")["candidate_group"] == "asiantuntija"
+    journey.on("2026-01-07T10:00:00+02:00")
+    journey.do("assess_application", CASEWORKER, ALL_CONDITIONS_MET)
+
+
+def pay_month(journey: Journey, month: str) -> dict:
+    """On the 3rd of the next month the applicant applies for the month; the caseworker checks it."""
+    journey.on(f"{next_month(month)}-03T09:00:00+02:00")
+    journey.do("apply_payment", APPLICANT, PAYMENT_APPLICATION)
+    journey.do("check_payment", CASEWORKER, PAYMENT_OK)
+    return journey.set_by("record_payment", "payment_result")[-1]
+
+
+def test_granted_six_payments_continuation_twelve_months_then_ends(journey):
+    apply_and_get_granted(journey)
+    decision = journey.instance()["variables"]["decision"]
+    assert decision == {"outcome": "granted", "date": "2026-01-07", "start": "2026-02-01", "end": "2026-07-31",
+                        "months": 6}
+    (terms,) = journey.history("decision_evaluated", "determine_terms")
+    assert terms["data"]["outputs"] == {"period_months": 6, "max_total_months": 12, "application_window_months": 2}
+
+    # Each month's application opens when the month has ended: the first on Sun 1.3.2026 at 00:00.
+    timers = journey.instance()["pending_timers"]
+    assert {"element_id": "period_ended", "name": "Maksukausi päättynyt",
+            "due_at": "2026-03-01T00:00:00+02:00"} in timers
+    assert journey.open_tasks() == ["apply_continuation"]
+    assert journey.task("apply_continuation")["due_at"] == "2026-08-01T00:00:00+03:00"
+
+    payments = []
+    for month, days, amount in MONTHLY[:4]:
+        payments.append(pay_month(journey, month))
+    # February's application window would have closed at the start of 1.5.2026 (2 months after 28.2.).
+    (february,) = [h for h in journey.history("task_created", "apply_payment")][:1]
+    assert february["at"] == "2026-03-01T00:00:00+02:00"
+
+    # Mon 15.6.2026, before the period ends, the applicant asks for a continuation; granted 17.6.
+    journey.on("2026-06-15T09:00:00+03:00")
+    journey.do("apply_continuation", APPLICANT, CONTINUATION_APPLICATION)
+    journey.on("2026-06-17T09:00:00+03:00")
+    journey.do("assess_continuation", CASEWORKER, CONTINUATION_OK)
+    (continuation,) = journey.set_by("record_continuation", "continuation_decision")
+    assert continuation == {"outcome": "granted", "date": "2026-06-17", "start": "2026-08-01", "months": 6}
+
+    for month, days, amount in MONTHLY[4:]:
+        payments.append(pay_month(journey, month))
+        if month == "2026-07":  # the second period begins once the first one's last payment is decided
+            assert "apply_continuation" in journey.open_tasks()
+
+    assert [(p["start"][:7], p["days"], p["amount_eur"], p["status"]) for p in payments] == [
+        (month, days, amount, "paid") for month, days, amount in MONTHLY]
+    assert [p["date"] for p in payments][:2] == ["2026-03-03", "2026-04-03"]
+    assert round(sum(p["amount_eur"] for p in payments), 2) == 9674.60
+
+    # No second continuation was asked for: the grant period ended at the start of 1.2.2027 …
+    (period_end,) = [h for h in journey.history("timer_fired", "grant_period_ended")]
+    assert period_end["at"] == "2027-02-01T00:00:00+02:00"
+    # … and the process ended with January 2027's payment on Wed 3.2.2027.
+    instance = journey.instance()
+    assert instance["status"] == "completed"
+    assert instance["ended_at"] == "2027-02-03T09:00:00+02:00"
+    assert instance["variables"]["months_granted_total"] == 12
+    assert [p["status"] for p in instance["variables"]["payments"]] == ["paid"] * 12
+    assert journey.history()[-1]["type"] == "ended"
+
+
+def test_refused_because_the_business_gives_a_reasonable_living_at_once(journey):
+    journey.start(user=APPLICANT)
+    journey.do("submit_application", APPLICANT, {**APPLICATION, "expected_monthly_income_eur": 4200})
+    journey.on("2026-01-07T10:00:00+02:00")
+    journey.do("assess_application", CASEWORKER, {**ALL_CONDITIONS_MET, "reasonable_living_at_once": True,
+                                                  "grant_needed_for_livelihood": False})
+
+    instance = journey.instance()
+    assert instance["status"] == "completed" and instance["ended_at"] == "2026-01-07T10:00:00+02:00"
+    decision = instance["variables"]["decision"]
+    assert decision["outcome"] == "refused" and decision["date"] == "2026-01-07"
+    assert "Yritystoiminta antaa heti kohtuullisen toimeentulon" in " ".join(decision["reasons"])
+    assert len(decision["reasons"]) == 2  # and the grant is not needed for a livelihood
+    (evaluated,) = journey.history("decision_evaluated", "decide_eligibility")
+    assert evaluated["data"]["decision_id"] == "startup_grant_eligibility"
+    assert evaluated["data"]["outputs"]["refusal_reasons"] == decision["reasons"]
+    assert [h["element_id"] for h in journey.history("end_event")] == ["grant_refused"]
+    assert journey.open_tasks() == [] and instance["pending_timers"] == []
+
+
+def test_a_missed_payment_application_lapses_exactly_two_months_after_the_period_ended(journey):
+    apply_and_get_granted(journey)
+    pay_month(journey, "2026-02")
+    # March is never applied for. March ended at the end of 31.3.2026; the window closes 2 months later.
+    journey.on("2026-05-31T23:59:59+03:00")
+    march = [t for t in journey.service.list_tasks(instance_id=journey.instance_id)
+             if t["element_id"] == "apply_payment" and t["due_at"] == "2026-06-01T00:00:00+03:00"]
+    assert len(march) == 1, "March's application can still be made on 31.5.2026"
+    assert journey.history("timer_fired", "application_window_closed") == []
+
+    journey.on("2026-06-01T00:00:00+03:00")
+    (lapse,) = journey.history("timer_fired", "application_window_closed")
+    assert lapse["at"] == "2026-06-01T00:00:00+03:00"
+    (result,) = journey.set_by("record_lapse", "payment_result")
+    assert result == {"period": 2, "start": "2026-03-01", "end": "2026-03-31", "status": "lapsed",
+                      "amount_eur": 0, "date": "2026-06-01"}
+    assert [h["at"] for h in journey.history("end_event", "period_lapsed")] == []  # inner end events are steps
+    assert any(h["element_id"] == "period_lapsed" for h in journey.history("step_completed"))
+    cancelled = journey.history("task_cancelled", "apply_payment")
+    assert len(cancelled) == 1 and cancelled[0]["at"] == "2026-06-01T00:00:00+03:00"
+    assert march[0]["id"] not in [t["id"] for t in journey.service.list_tasks(instance_id=journey.instance_id)]
+    # April and May are unaffected: their applications stay open until the start of 1.7. and 1.8.2026.
+    later = [t for t in journey.service.list_tasks(instance_id=journey.instance_id) if t["element_id"] == "apply_payment"]
+    assert sorted(t["due_at"] for t in later) == ["2026-07-01T00:00:00+03:00", "2026-08-01T00:00:00+03:00"]
+
+
+def test_a_continuation_past_twelve_months_is_refused(journey):
+    apply_and_get_granted(journey)
+    for month, _, _ in MONTHLY[:4]:
+        pay_month(journey, month)
+    journey.on("2026-06-15T09:00:00+03:00")
+    journey.do("apply_continuation", APPLICANT, CONTINUATION_APPLICATION)
+    journey.do("assess_continuation", CASEWORKER, CONTINUATION_OK)
+    for month, _, _ in MONTHLY[4:6]:
+        pay_month(journey, month)
+    assert journey.instance()["variables"]["months_granted_total"] == 12
+
+    for month, _, _ in MONTHLY[6:10]:
+        pay_month(journey, month)
+    # Tue 15.12.2026 the applicant asks for a third period; 12 months have been granted already.
+    journey.on("2026-12-15T09:00:00+02:00")
+    journey.do("apply_continuation", APPLICANT, CONTINUATION_APPLICATION)
+    journey.do("assess_continuation", CASEWORKER, CONTINUATION_OK)
+    (evaluated,) = [h for h in journey.history("decision_evaluated", "decide_continuation")][1:]
+    assert evaluated["data"]["outputs"]["continuation_allowed"] is False
+    (refusal,) = journey.set_by("record_continuation_refusal", "continuation_decision")
+    assert refusal["outcome"] == "refused" and refusal["date"] == "2026-12-15"
+    assert refusal["reasons"] == ["Starttirahaa voidaan maksaa yhteensä enintään 12 kuukautta"]
+
+    for month, _, _ in MONTHLY[10:]:
+        pay_month(journey, month)
+    instance = journey.instance()
+    assert instance["status"] == "completed" and instance["ended_at"] == "2027-02-03T09:00:00+02:00"
+    assert len(instance["variables"]["payments"]) == 12
+    assert [d["outcome"] for d in instance["variables"]["continuation_decisions"]] == ["granted", "refused"]

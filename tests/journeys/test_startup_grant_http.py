@@ -1,0 +1,119 @@
+"""The granted start-up grant journey through the HTTP API alone, as a caseworker client and a tester would.
+
+Every task is completed with data its own form (fetched from GET /tasks/{id}) accepts; time moves only
+through POST /clock/advance; along the way the API refuses bad requests with 422, 409 and 404 and the
+instance is unchanged after each refusal.
+"""
+from __future__ import annotations
+
+import jsonschema
+import pytest
+
+from tests.journeys.test_startup_grant import (ALL_CONDITIONS_MET, APPLICANT, APPLICATION, CASEWORKER,
+                                               CONTINUATION_APPLICATION, CONTINUATION_OK, MONTHLY,
+                                               PAYMENT_APPLICATION, PAYMENT_OK, next_month)
+from tva_flow.api import create_app
+
+API = "/api/v1"
+
+
+@pytest.fixture
+def client(service):
+    return create_app(service).test_client()
+
+
+def ok(response, status=200):
+    assert response.status_code == status, response.get_data(as_text=True)
+    return response.json
+
+
+def open_task(client, instance_id: str, element_id: str) -> dict:
+    tasks = ok(client.get(f"{API}/tasks", query_string={"instance_id": instance_id}))
+    found = [t for t in tasks if t["element_id"] == element_id]
+    assert found, f"no open {element_id}: {[t['element_id'] for t in tasks]}"
+    return found[0]
+
+
+def fill(client, instance_id: str, element_id: str, user: str, data: dict) -> dict:
+    """Fetch the task's form, check the data against it as a form UI would, claim, complete."""
+    task = ok(client.get(f"{API}/tasks/{open_task(client, instance_id, element_id)['id']}"))
+    jsonschema.validate(data, task["form"]["schema"])
+    assert task["form"]["ui_schema"] is not None
+    ok(client.post(f"{API}/tasks/{task['id']}/claim", json={"user": user}))
+    return ok(client.post(f"{API}/tasks/{task['id']}/complete", json={"user": user, "data": data}))
+
+
+def advance(client, to: str) -> list[dict]:
+    return ok(client.post(f"{API}/clock/advance", json={"to": to}))["fired"]
+
+
+def state(client, instance_id: str) -> tuple:
+    return (ok(client.get(f"{API}/process-instances/{instance_id}")),
+            ok(client.get(f"{API}/process-instances/{instance_id}/history")))
+
+
+def test_granted_journey_over_http(client):
+    assert "startup_grant" in [d["process_key"] for d in ok(client.get(f"{API}/process-definitions"))]
+    assert ok(client.get(f"{API}/clock")) == {"now": "2026-01-05T09:00:00+02:00", "simulated": True}
+    instance = ok(client.post(f"{API}/process-instances", json={
+        "process_key": "startup_grant", "business_key": APPLICANT, "variables": {}}), 201)
+    iid = instance["id"]
+    assert instance["status"] == "running" and instance["version"] == 1
+    fill(client, iid, "submit_application", APPLICANT, APPLICATION)
+
+    advance(client, "2026-01-07T10:00:00+02:00")
+    assessment = open_task(client, iid, "assess_application")
+    assert assessment["candidate_group"] == "asiantuntija"
+    before = state(client, iid)
+    # 422: the form says every condition must be answered; nothing changes
+    refused = client.post(f"{API}/tasks/{assessment['id']}/complete",
+                          json={"user": CASEWORKER, "data": {"sufficient_skills": "kyllä"}})
+    assert refused.status_code == 422 and refused.json["error"] == "invalid"
+    assert {"sufficient_skills", "profitable_prospects"} <= set(refused.json["fields"])
+    assert state(client, iid) == before
+    # 404: no such task
+    missing = client.post(f"{API}/tasks/00000000-0000-0000-0000-000000000000/complete",
+                          json={"user": CASEWORKER, "data": {}})
+    assert missing.status_code == 404 and missing.json["error"] == "not_found"
+
+    granted = fill(client, iid, "assess_application", CASEWORKER, ALL_CONDITIONS_MET)
+    assert granted["variables"]["decision"]["end"] == "2026-07-31"
+    # 409: completing the same task twice; nothing changes
+    before = state(client, iid)
+    twice = client.post(f"{API}/tasks/{assessment['id']}/complete",
+                        json={"user": CASEWORKER, "data": ALL_CONDITIONS_MET})
+    assert twice.status_code == 409 and twice.json["error"] == "conflict"
+    assert state(client, iid) == before
+
+    # pending timers show their due dates: February's application opens 1.3.2026 at 00:00
+    timers = before[0]["pending_timers"]
+    assert {"element_id": "period_ended", "name": "Maksukausi päättynyt",
+            "due_at": "2026-03-01T00:00:00+02:00"} in timers
+    assert {"element_id": "grant_period_ended", "name": "Tukikausi päättyi",
+            "due_at": "2026-08-01T00:00:00+03:00"} in timers
+
+    for month, _, amount in MONTHLY:
+        if month == "2026-06":
+            advance(client, "2026-06-15T09:00:00+03:00")
+            fill(client, iid, "apply_continuation", APPLICANT, CONTINUATION_APPLICATION)
+            fill(client, iid, "assess_continuation", CASEWORKER, CONTINUATION_OK)
+        fired = advance(client, f"{next_month(month)}-03T09:00:00+02:00")
+        assert any(f["element_id"] == "period_ended" for f in fired)
+        application = open_task(client, iid, "apply_payment")
+        fill(client, iid, "apply_payment", APPLICANT, PAYMENT_APPLICATION)
+        fill(client, iid, "check_payment", CASEWORKER, PAYMENT_OK)
+        assert application["due_at"] is not None
+
+    final, history = state(client, iid)
+    assert final["status"] == "completed" and final["ended_at"] == "2027-02-03T09:00:00+02:00"
+    assert [p["amount_eur"] for p in final["variables"]["payments"]] == [amount for _, _, amount in MONTHLY]
+    assert final["open_tasks"] == [] and final["pending_timers"] == []
+    # the history lists every step, in order, with its date
+    kinds = [h["type"] for h in history]
+    assert kinds[0] == "started" and kinds[-1] == "ended"
+    assert kinds.count("task_completed") == 2 + 2 + 12 * 2
+    assert kinds.count("decision_evaluated") == 1 + 1 + 12 + 1
+    paid_on = [h["at"][:10] for h in history if h["element_id"] == "record_payment"]
+    assert paid_on[0] == "2026-03-03" and paid_on[-1] == "2027-02-03" and len(paid_on) == 12
+    assert ok(client.get(f"{API}/process-instances", query_string={
+        "process_key": "startup_grant", "status": "completed"}))[0]["id"] == iid
