@@ -5,7 +5,7 @@ from datetime import datetime
 
 import pytest
 
-from conftest import FIXTURES
+from tests.conftest import FIXTURES
 from tva_flow.engine import functions
 from tva_flow.engine.clock import SystemClock
 from tva_flow.errors import BadRequest, Conflict

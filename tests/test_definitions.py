@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import FIXTURES
+from tests.conftest import FIXTURES
 from tva_flow.engine.definitions import read_dirs
 from tva_flow.errors import Invalid
 from tva_flow.validation import validate_files

@@ -11,7 +11,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import func, inspect, select
 
-from conftest import FIXTURES
+from tests.conftest import FIXTURES
 from tva_flow.engine.clock import FrozenClock
 from tva_flow.errors import ProcessFailed
 from tva_flow.service import TvaFlow
