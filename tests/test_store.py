@@ -123,3 +123,15 @@ def test_the_schema_has_an_index_on_timer_due_dates(database_url):
     indexes = inspect(engine).get_indexes("timers")
     engine.dispose()
     assert any(ix["column_names"] == ["due_at"] for ix in indexes)
+
+
+def test_two_workers_taking_turns_on_one_instance_each_see_the_others_steps(database_url, make_service, frozen):
+    first = make_service(database_url, [FIXTURES])
+    second = TvaFlow(Database(database_url), FrozenClock(frozen))
+    started = first.start_instance("fixture_review", "010190-123A", DUE)  # first keeps it in memory
+    second.complete_task(started["open_tasks"][0]["id"], "anna", {"approved": True, "divisor": 5})
+    # first's in-memory copy is now behind; it must load the newer revision, not reuse its own
+    first.send_message("employed", "010190-123A", {})
+    done = second.get_instance(started["id"])
+    second.db.engine.dispose()
+    assert done["status"] == "completed" and done["variables"]["result"] == 20.0

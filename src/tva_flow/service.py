@@ -15,7 +15,7 @@ from uuid import uuid4
 
 from dateutil.relativedelta import relativedelta
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
-from sqlalchemy import func, select
+from sqlalchemy import event as sa_event, func, select
 
 from . import forms
 from .engine import clock as engine_clock
@@ -32,12 +32,18 @@ log = logging.getLogger(__name__)
 
 
 class TvaFlow:
-    def __init__(self, db: Database, clock: Clock | None = None, spec_cache_size: int = 64):
+    def __init__(self, db: Database, clock: Clock | None = None, spec_cache_size: int = 64,
+                 workflow_cache_size: int = 256):
         self.db = db
         self.clock = engine_clock.install(clock or SystemClock())
         self.runtime = Runtime()
         self._specs: OrderedDict[int, tuple] = OrderedDict()
         self._spec_cache_size = spec_cache_size
+        # Workflows as committed, by instance id, with the revision they were saved as. A step takes its
+        # workflow out of the cache and puts it back only after its transaction commits, so a failed
+        # step never leaves a half-changed object behind, and another worker's newer revision wins.
+        self._workflows: OrderedDict[str, tuple[int, object]] = OrderedDict()
+        self._workflow_cache_size = workflow_cache_size
 
     def now(self) -> datetime:
         return self.clock.now()
@@ -347,6 +353,8 @@ class TvaFlow:
     # -- internals -----------------------------------------------------------------------------------
     def _apply(self, s, instance: ProcessInstance, workflow, step: Step, user, status: str | None = None) -> None:
         """Write the new state and every projection of one step (caller's transaction)."""
+        sa_event.listen(s, "after_commit", lambda _session: self._remember(instance.id, instance.revision, workflow),
+                     once=True)
         now = self.now()
         instance.state = self.runtime.dump(workflow)
         instance.status = status or step.status
@@ -400,7 +408,16 @@ class TvaFlow:
             if instance is not None and instance.status == "running":
                 self._fail(s, instance, exc, user)
 
+    def _remember(self, instance_id: str, revision: int, workflow) -> None:
+        self._workflows[instance_id] = (revision, workflow)
+        self._workflows.move_to_end(instance_id)
+        while len(self._workflows) > self._workflow_cache_size:
+            self._workflows.popitem(last=False)
+
     def _load(self, s, instance: ProcessInstance):
+        cached = self._workflows.pop(instance.id, None)
+        if cached is not None and cached[0] == instance.revision:
+            return cached[1]
         definition = s.get(ProcessDefinition, instance.definition_id)
         spec, subprocess_specs = self._spec(s, definition)
         return self.runtime.load(instance.state, spec, subprocess_specs)
