@@ -104,3 +104,30 @@ def test_validate_reports_missing_forms_lane_less_tasks_and_broken_schemas():
 
 def test_validate_accepts_the_fixture():
     assert validate_files(fixture_files()) == []
+
+
+def test_a_task_inside_a_subprocess_keeps_the_lane_it_is_drawn_in(make_service, sqlite_url):
+    """Modellers list a subprocess in a lane too; its caseworker tasks must still go to caseworkers."""
+    from tests.conftest import DEFINITION_DIRS
+    files = read_dirs(DEFINITION_DIRS)
+    files["startup_grant.bpmn"] = files["startup_grant.bpmn"].replace(
+        b'name="hakija">', b'name="hakija">\n        <bpmn:flowNodeRef>grant_period</bpmn:flowNodeRef>', 1)
+    service = make_service(sqlite_url)
+    service.deploy(files)
+    instance = service.start_instance("startup_grant", "010190-123A", {})
+    task = instance["open_tasks"][0]
+    service.complete_task(task["id"], "010190-123A", {
+        "business_name": "Kahvila", "business_start_date": "2026-02-01", "full_time": True,
+        "experience_or_training": "alan koulutus", "business_plan_summary": "kahvila",
+        "expected_monthly_income_eur": 500})
+    (assessment,) = service.list_tasks(candidate_group="asiantuntija")
+    service.complete_task(assessment["id"], "anna", {
+        "sufficient_skills": True, "full_time_entrepreneur": True, "profitable_prospects": True,
+        "grant_needed_for_livelihood": True, "reasonable_living_at_once": False, "distorts_competition": False,
+        "neglected_taxes_or_contributions": False, "livelihood_otherwise_secured": False})
+    (continuation,) = service.list_tasks(instance_id=instance["id"])
+    assert (continuation["element_id"], continuation["candidate_group"]) == ("apply_continuation", "hakija")
+    service.complete_task(continuation["id"], "010190-123A", {"continuation_reason": "kasvu",
+                                                              "business_active_full_time": True})
+    (assess,) = service.list_tasks(instance_id=instance["id"])
+    assert (assess["element_id"], assess["candidate_group"]) == ("assess_continuation", "asiantuntija")

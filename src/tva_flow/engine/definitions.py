@@ -121,9 +121,26 @@ def parse_bundle(bundle: ProcessBundle):
         except ValidationException as exc:
             raise _from_validation(exc, name, roots) from exc
     try:
-        return parser.get_spec(bundle.process_key), parser.get_subprocess_specs(bundle.process_key)
+        spec, subprocess_specs = parser.get_spec(bundle.process_key), parser.get_subprocess_specs(bundle.process_key)
     except ValidationException as exc:
         raise _from_validation(exc, bundle.bpmn_file, roots) from exc
+    spec.lanes_by_element = lanes_by_element(roots.values())
+    return spec, subprocess_specs
+
+
+def lanes_by_element(roots) -> dict[str, str]:
+    """Lane name of every flow node a lane lists, nested ones included, as modellers draw them.
+
+    SpiffWorkflow gives every node inside a subprocess the subprocess's lane; the engine asks this map
+    first so a caseworker task drawn in the caseworker lane inside a subprocess goes to caseworkers.
+    """
+    lanes = {}
+    for root in roots:
+        for lane in root.iter(f"{{{BPMN_NS}}}lane"):
+            for ref in lane.findall(f"{{{BPMN_NS}}}flowNodeRef"):
+                if ref.text:
+                    lanes[ref.text.strip()] = lane.get("name") or lane.get("id")
+    return lanes
 
 
 def _from_validation(exc: ValidationException, default_file: str, roots: dict) -> DefinitionError:

@@ -295,9 +295,12 @@ class Runtime:
 
 
 def _lane(task):
-    """A task's lane; tasks inside a subprocess take the lane of the subprocess that holds them."""
+    """A task's lane: its own lane entry, else the lane of the subprocess that holds it."""
     workflow = task.workflow
+    lanes = getattr(workflow.top_workflow.spec, "lanes_by_element", {})
     while True:
+        if task.task_spec.bpmn_id in lanes:
+            return lanes[task.task_spec.bpmn_id]
         if task.task_spec.lane:
             return task.task_spec.lane
         parent_id = getattr(workflow, "parent_task_id", None)
