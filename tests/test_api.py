@@ -395,3 +395,20 @@ def test_an_unexpected_failure_answers_500_as_json_without_internals(api, monkey
     monkeypatch.setattr(service, "list_definitions", broken)
     body = assert_error(client.get(f"{API}/process-definitions"), 500, "internal_server_error")
     assert "secret" not in body["message"]
+
+
+def test_unknown_filters_and_unstorable_text_are_refused_with_400(client):
+    assert_error(client.get(f"{API}/tasks", query_string={"candidate_grp": "asiantuntija"}), 400, "bad_request")
+    assert_error(client.get(f"{API}/process-instances", query_string={"bk": "x"}), 400, "bad_request")
+    long_key = client.post(f"{API}/process-instances", json={"process_key": "fixture_review",
+                                                            "business_key": "x" * 256, "variables": {}})
+    assert "business_key" in assert_error(long_key, 400, "bad_request")["fields"]
+    nul = client.post(f"{API}/process-instances", json={"process_key": "fixture_review",
+                                                        "business_key": "a\u0000b", "variables": {}})
+    assert "business_key" in assert_error(nul, 400, "bad_request")["fields"]
+    assert client.get(f"{API}/process-instances").json == []
+
+
+def test_a_duration_beyond_the_calendar_is_a_bad_request(client):
+    assert_error(client.post(f"{API}/clock/advance", json={"duration": "P99999Y"}), 400, "bad_request")
+    assert client.get(f"{API}/clock").json["now"] == "2026-01-05T09:00:00+02:00"

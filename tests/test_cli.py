@@ -94,3 +94,8 @@ def test_the_timer_loop_fires_a_timer_that_falls_due_in_real_time(sqlite_url):
         scheduler.shutdown(wait=True)
     assert service.get_instance(instance["id"])["status"] == "completed"
     assert [h["type"] for h in service.history(instance["id"])].count("timer_fired") == 1
+
+
+def test_validate_and_deploy_name_a_folder_that_does_not_exist():
+    result = run("validate", "/no/such/folder")
+    assert result.returncode == 2 and "no such file or folder: /no/such/folder" in result.stderr

@@ -131,3 +131,16 @@ def test_a_task_inside_a_subprocess_keeps_the_lane_it_is_drawn_in(make_service, 
                                                               "business_active_full_time": True})
     (assess,) = service.list_tasks(instance_id=instance["id"])
     assert (assess["element_id"], assess["candidate_group"]) == ("assess_continuation", "asiantuntija")
+
+
+def test_a_decision_table_deployed_alone_is_checked_and_cannot_shadow_another(make_service, sqlite_url):
+    from tests.conftest import DEFINITION_DIRS
+    service = make_service(sqlite_url, DEFINITION_DIRS)
+    with pytest.raises(Invalid) as not_dmn:
+        service.deploy({"draft.dmn": b"<foo/>"})
+    assert "draft.dmn" in not_dmn.value.message
+    terms = read_dirs(DEFINITION_DIRS)["startup_grant_terms.dmn"]
+    with pytest.raises(Invalid) as shadow:
+        service.deploy({"zz_draft_terms.dmn": terms.replace(b">6<", b">99<")})
+    assert "already defined in startup_grant_terms.dmn" in shadow.value.message
+    assert service.list_definitions()[0]["versions"] == [1]

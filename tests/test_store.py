@@ -5,6 +5,7 @@ Each test runs on SQLite and, when TVA_FLOW_TEST_DATABASE_URL is set, on Postgre
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -12,6 +13,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import func, inspect, select
 
 from tests.conftest import FIXTURES
+from tva_flow import forms
 from tva_flow.engine.clock import FrozenClock
 from tva_flow.errors import ProcessFailed
 from tva_flow.service import TvaFlow
@@ -135,3 +137,54 @@ def test_two_workers_taking_turns_on_one_instance_each_see_the_others_steps(data
     done = second.get_instance(started["id"])
     second.db.engine.dispose()
     assert done["status"] == "completed" and done["variables"]["result"] == 20.0
+
+
+def test_a_caseworker_and_the_timer_loop_on_one_instance_do_not_deadlock(database_url, make_service, frozen, monkeypatch):
+    """Completing a task while its boundary timer fires: one waits for the other, neither deadlocks."""
+    first = make_service(database_url, [FIXTURES])
+    second = TvaFlow(Database(database_url), FrozenClock(frozen))
+    started = first.start_instance("fixture_review", "010190-123A", DUE)
+    task_id = started["open_tasks"][0]["id"]
+    frozen.move_to("2026-01-08T16:00:01+02:00")  # the review's boundary timer is due
+
+    task_locked, release = threading.Event(), threading.Event()
+    real = forms.field_errors
+
+    def slow_validation(schema, data):  # runs after complete_task locked the task row
+        if threading.current_thread().name == "caseworker":
+            task_locked.set()
+            release.wait(5)
+        return real(schema, data)
+
+    monkeypatch.setattr(forms, "field_errors", slow_validation)
+    errors = {}
+
+    def caseworker():
+        try:
+            first.complete_task(task_id, "anna", {"approved": True, "divisor": 4})
+        except Exception as exc:  # noqa: BLE001
+            errors["caseworker"] = exc
+
+    def scheduler():
+        try:
+            second.fire_due_timers()
+        except Exception as exc:  # noqa: BLE001
+            errors["scheduler"] = exc
+
+    t1 = threading.Thread(target=caseworker, name="caseworker")
+    t1.start()
+    task_locked.wait(5)
+    t2 = threading.Thread(target=scheduler, name="scheduler")
+    t2.start()
+    time.sleep(1.0)  # the scheduler now holds the instance and waits for the task row
+    release.set()
+    t1.join(15)
+    t2.join(15)
+    second.db.engine.dispose()
+    assert not any("Deadlock" in type(e).__name__ or "deadlock" in str(e) for e in errors.values()), errors
+    # whoever came second was refused cleanly or found nothing to do; exactly one of them decided
+    from tva_flow.errors import Conflict
+    assert all(isinstance(e, Conflict) for e in errors.values()), errors
+    kinds = [h["type"] for h in first.history(started["id"]) if h["element_id"] in ("review", "review_deadline")
+             and h["type"] in ("task_completed", "timer_fired")]
+    assert len(kinds) == 1, kinds

@@ -89,6 +89,11 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _missing(paths) -> list[str]:
+    from pathlib import Path
+    return [p for p in paths if not Path(p).exists()]
+
+
 def main(argv=None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
@@ -96,6 +101,10 @@ def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
     if getattr(args, "start", None) and not getattr(args, "simulated_clock", False):
         print("--start needs --simulated-clock", file=sys.stderr)
+        return 2
+    missing = _missing(getattr(args, "dirs", None) or [])
+    if missing:
+        print(f"no such file or folder: {', '.join(missing)}", file=sys.stderr)
         return 2
     return args.func(args)
 

@@ -13,7 +13,11 @@ def start_timer_loop(service, interval_seconds: float = 5.0) -> BackgroundSchedu
     scheduler = BackgroundScheduler(daemon=True)
 
     def tick():
-        fired = service.fire_due_timers()
+        try:
+            fired = service.fire_due_timers()
+        except Exception:  # noqa: BLE001 - one bad tick must not stop the loop; the next tick retries
+            log.exception("firing due timers failed; retrying on the next tick")
+            return
         for item in fired:
             log.info("timer fired: %s", item)
 

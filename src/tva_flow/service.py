@@ -337,7 +337,13 @@ class TvaFlow:
                           "process_key": instance.process_key, "element_id": timer.element_id,
                           "name": timer.name, "due_at": _helsinki(timer.due_at), "fired_at": _helsinki(self.now())}
                 workflow = self._load(s, instance)
-                step = self.runtime.fire_timer(workflow, timer.task_id)
+                try:
+                    step = self.runtime.fire_timer(workflow, timer.task_id)
+                except LookupError:
+                    # The projection names a timer the process no longer waits on: repair, don't block.
+                    log.error("dropping stale timer %s of instance %s", timer.element_id, instance.id)
+                    s.delete(timer)
+                    return {**record, "error": "stale timer dropped"}
                 self._apply(s, instance, workflow, step, None)
                 return record
         except EngineError as exc:
@@ -467,8 +473,12 @@ class TvaFlow:
         return task
 
     def _open_task(self, s, task_id: str, lock: bool = False) -> UserTask:
+        """The open task; with ``lock`` its instance row first, then the task row (one lock order
+        everywhere — instance before its projections — so a timer firing on the same instance cannot
+        deadlock with a caseworker's action)."""
         task = self._task(s, task_id)
         if lock:
+            self._instance(s, task.instance_id, lock=True)
             s.refresh(task, with_for_update=True)
         if task.status != "open":
             raise Conflict(f"task is already {task.status}")
@@ -555,5 +565,8 @@ def _after(start: datetime, duration: str) -> datetime:
         raise BadRequest("'duration' is not an ISO 8601 duration such as P1M or PT12H",
                          {"duration": str(exc)}) from exc
     local = start.astimezone(engine_clock.HELSINKI)
-    moved = local + relativedelta(**{k: v for k, v in parts.items()})
+    try:
+        moved = local + relativedelta(**{k: v for k, v in parts.items()})
+    except (OverflowError, ValueError) as exc:
+        raise BadRequest("'duration' moves the clock out of the calendar", {"duration": str(exc)}) from exc
     return engine_clock.as_utc(moved.replace(tzinfo=None))

@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 
 import flask_smorest
+from marshmallow import RAISE
 from flask import current_app, request
 from webargs.flaskparser import FlaskParser
 
@@ -130,7 +131,7 @@ def start_instance(body):
 
 
 @instances.route("/process-instances", endpoint="list_instances")
-@instances.arguments(s.InstanceQuery, location="query")
+@instances.arguments(s.InstanceQuery, location="query", unknown=RAISE)
 @instances.response(200, s.InstanceSummarySchema(many=True))
 def list_instances(query):
     """List process instances
@@ -176,7 +177,7 @@ def cancel_instance(body, instance_id):
 
 # -- tasks -------------------------------------------------------------------------------------------
 @tasks.route("/tasks", endpoint="list_tasks")
-@tasks.arguments(s.TaskQuery, location="query")
+@tasks.arguments(s.TaskQuery, location="query", unknown=RAISE)
 @tasks.response(200, s.TaskSchema(many=True))
 def list_tasks(query):
     """List open user tasks

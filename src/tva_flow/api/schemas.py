@@ -6,7 +6,7 @@ forms) stays a free-form object.
 """
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
 INSTANCE_STATUSES = ("running", "completed", "cancelled", "failed")
 
@@ -17,8 +17,22 @@ def _when(description: str, **kwargs) -> fields.String:
                                    "example": "2026-01-05T09:00:00+02:00"}, **kwargs)
 
 
+def _no_nul(value: str) -> None:
+    if "\x00" in value:
+        raise ValidationError("must not contain NUL characters")
+
+
+class _Text(fields.String):
+    """Text the store can keep on every backend: at most 255 characters, no NUL."""
+
+    def __init__(self, *args, **kwargs):
+        validators = kwargs.pop("validate", None)
+        validators = [validators] if callable(validators) else list(validators or [])
+        super().__init__(*args, validate=[validate.Length(max=255), _no_nul, *validators], **kwargs)
+
+
 def _text(description: str, **kwargs) -> fields.String:
-    return fields.String(metadata={"description": description}, **kwargs)
+    return _Text(metadata={"description": description}, **kwargs)
 
 
 def _object(description: str, **kwargs) -> fields.Dict:

@@ -26,11 +26,7 @@ class Clock:
         raise NotImplementedError
 
     def move_to(self, when: datetime) -> None:
-        raise ClockNotMovable("this clock follows the wall clock; start the server with --simulated-clock")
-
-
-class ClockNotMovable(Exception):
-    pass
+        raise RuntimeError("this clock follows the wall clock; start the server with --simulated-clock")
 
 
 class SystemClock(Clock):
@@ -122,8 +118,33 @@ class _EngineDatetime(datetime):
         return value.astimezone(tz) if tz else value.astimezone(HELSINKI).replace(tzinfo=None)
 
 
+def _calendar_timedelta(parsed_duration: dict, start: datetime | None = None):
+    """How long an ISO duration lasts from ``start``, counted on the Finnish calendar.
+
+    P1D from Saturday 12:00 is Sunday 12:00 even across the change to summer time, and P1M from 31.1 is
+    28.2 — as a person reading the deadline would count it.
+    """
+    from datetime import timedelta
+
+    from dateutil.relativedelta import relativedelta
+
+    start = as_utc(start) if start else now()
+    parts = dict(parsed_duration)
+    local = start.astimezone(HELSINKI)
+    wall = local.replace(tzinfo=None) + relativedelta(**parts)
+    return as_utc(wall) - start if parts.keys() & {"years", "months", "weeks", "days"} else timedelta(
+        **{k: v for k, v in parts.items()})
+
+
+def _spiff_datetime(expression: str) -> datetime:
+    """A timer's date-time: naive values are Finnish time (never the host's time zone)."""
+    return parse_datetime(str(expression))
+
+
 def _patch_spiff_timers() -> None:
     from SpiffWorkflow.bpmn.specs.event_definitions import timer
 
     if timer.datetime is not _EngineDatetime:
         timer.datetime = _EngineDatetime
+        timer.TimerEventDefinition.get_datetime = staticmethod(_spiff_datetime)
+        timer.TimerEventDefinition.get_timedelta_from_start = staticmethod(_calendar_timedelta)

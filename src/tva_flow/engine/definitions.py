@@ -174,9 +174,17 @@ def build_bundles(files: dict[str, bytes]) -> list[ProcessBundle]:
     dmn_files = {n: c for n, c in files.items() if kind_of(n) == "dmn"}
     form_files = {n: c for n, c in files.items() if kind_of(n) == "form"}
     decisions: dict[str, str] = {}  # decision id -> DMN file name
-    for name, content in dmn_files.items():
-        for decision in _xml(name, content).iter():
+    for name, content in sorted(dmn_files.items()):
+        root = _xml(name, content)
+        if etree.QName(root).localname != "definitions":
+            raise DefinitionError(name, "not a DMN file: the root element must be <definitions>", line=root.sourceline)
+        check_decisions(name, root)
+        for decision in root.iter():
             if isinstance(decision.tag, str) and etree.QName(decision).localname == "decision":
+                other = decisions.get(decision.get("id"))
+                if other is not None:
+                    raise DefinitionError(name, f"decision id '{decision.get('id')}' is already defined in {other}",
+                                          element_id=decision.get("id"), line=decision.sourceline)
                 decisions[decision.get("id")] = name
     for name, content in form_files.items():
         _parse_json(name, content)
@@ -210,6 +218,19 @@ def build_bundles(files: dict[str, bytes]) -> list[ProcessBundle]:
             parse_bundle(bundle)
             bundles.append(bundle)
     return bundles
+
+
+def check_decisions(filename: str, root) -> None:
+    """Parse every decision of a DMN file, used by a process or not, so a broken table is refused now."""
+    parser = make_parser()
+    try:
+        parser.add_dmn_xml(root, filename=filename)
+        for decision_id in list(parser.dmn_parsers):
+            parser.get_engine(decision_id, None)
+    except ValidationException as exc:
+        raise _from_validation(exc, filename, {filename: root}) from exc
+    except Exception as exc:  # noqa: BLE001 - the DMN parser raises plain exceptions for bad tables
+        raise DefinitionError(filename, f"the decision table cannot be read: {exc}") from exc
 
 
 def called_decisions(process) -> list[str]:

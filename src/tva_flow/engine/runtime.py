@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from copy import deepcopy
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
@@ -162,20 +162,39 @@ class Runtime:
         return self._advance(workflow, [event], act, skip={task.id})
 
     def fire_timer(self, workflow, task_id: str) -> Step:
+        """Fire one waiting timer now (the clock stands at its due time)."""
         task = self._task(workflow, task_id)
         if task is None or not task.has_state(TaskState.WAITING):
             raise LookupError(task_id)
+        definition = _event_definition(task)
 
         def act():
-            task._set_internal_data(event_fired=True)
-            task.task_spec._update(task)
+            if isinstance(definition, CycleTimerEventDefinition):
+                # SpiffWorkflow starts a cycle when its "next" is strictly past; step it back a tick,
+                # let the cycle run once, and put the following due time back where it belongs.
+                value = task._get_internal_data("event_value")
+                tick = timedelta(microseconds=1)
+                value["next"] = (datetime.fromisoformat(value["next"]) - tick).isoformat()
+                task.task_spec._update(task)
+                value = task._get_internal_data("event_value")
+                if isinstance(value, dict) and value.get("cycles") != 0 and "next" in value:
+                    value["next"] = (datetime.fromisoformat(value["next"]) + tick).isoformat()
+                    task._set_internal_data(event_value=value)
+            else:
+                task._set_internal_data(event_fired=True)
+                task.task_spec._update(task)
 
-        return self._advance(workflow, [], act)
+        events = []
+        if isinstance(definition, CycleTimerEventDefinition):  # the waiting task stays; each round is an event
+            events.append(Event("timer_fired", task.task_spec.bpmn_id, task.task_spec.bpmn_name,
+                                data={"due_at": _iso(_timer_due(task))}))
+        return self._advance(workflow, events, act)
 
     def deliver_message(self, workflow, task_id: str, name: str, variables: dict) -> Step:
         task = self._task(workflow, task_id)
         definition = _event_definition(task) if task else None
-        if definition is None or not isinstance(definition, MessageEventDefinition) or definition.name != name:
+        if (definition is None or not isinstance(definition, MessageEventDefinition) or definition.name != name
+                or not task.has_state(TaskState.WAITING)):
             raise LookupError(task_id)
 
         def act():
@@ -187,9 +206,6 @@ class Runtime:
         step = self._advance(workflow, [], workflow.cancel)
         step.status = "cancelled"
         return step
-
-    def snapshot(self, workflow) -> Step:
-        return self._advance(workflow, [], lambda: None, run_engine=False)
 
     # -- internals -----------------------------------------------------------------------------------
     @staticmethod
@@ -203,7 +219,7 @@ class Runtime:
     def _ready_user_tasks(workflow) -> dict:
         return {t.id: t for t in workflow.get_tasks(state=TaskState.READY) if _is_user_task(t)}
 
-    def _advance(self, workflow, events, act, before=None, skip=frozenset(), run_engine=True) -> Step:
+    def _advance(self, workflow, events, act, before=None, skip=frozenset()) -> Step:
         open_before = self._ready_user_tasks(workflow) if before is None else before
         step = Step(events=list(events))
 
@@ -224,8 +240,14 @@ class Runtime:
 
         try:
             act()
-            if run_engine:
+            # SpiffWorkflow's last act in a pass is to refresh timers: one already past due becomes READY
+            # but is not run in that pass. Run until nothing automatic is ready, or it would be lost.
+            for _ in range(10_000):
                 workflow.do_engine_steps(will_complete_task=will_complete, did_complete_task=completed)
+                if not any(not t.task_spec.manual for t in workflow.get_tasks(state=TaskState.READY)):
+                    break
+            else:
+                raise RuntimeError("the process does not come to rest (an endless loop of automatic steps?)")
         except Exception as exc:  # SpiffWorkflow raises many kinds; all mean the step failed
             task = getattr(exc, "task", None)
             raise EngineError(_describe(exc), task.task_spec.bpmn_id if task is not None else None) from exc
@@ -245,6 +267,8 @@ class Runtime:
         spec = task.task_spec
         definition = _event_definition(task)
         kind = type(spec).__name__
+        if isinstance(definition, CycleTimerEventDefinition):  # its rounds were recorded as they fired
+            return Event("step_completed", spec.bpmn_id, spec.bpmn_name, data={"type": "cycle timer ended"})
         if isinstance(definition, TimerEventDefinition):
             return Event("timer_fired", spec.bpmn_id, spec.bpmn_name,
                          data={"due_at": _iso(_timer_due(task))})

@@ -36,8 +36,10 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
         @event.listens_for(engine, "begin")
-        def _sqlite_begin(conn):  # one writer at a time, taken at the start of the transaction
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        def _sqlite_begin(conn):
+            # A unit of work takes the single write lock at its start (no lock upgrade deadlocks);
+            # reads begin deferred and, with WAL, never wait for a writer.
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("tva_write") else "BEGIN")
     return engine
 
 
@@ -77,6 +79,7 @@ class Database:
         """One transaction: commit on success, roll back everything on any error."""
         session: Session = self._sessions()
         try:
+            session.connection(execution_options={"tva_write": True})
             yield session
             session.commit()
         except BaseException:
