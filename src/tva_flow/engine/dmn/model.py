@@ -1,0 +1,373 @@
+"""DMN XML (1.1 - 1.5) -> plain dataclasses, every cell compiled at load.
+
+An unparseable cell is a DmnError naming the decision, the rule (id and row) and the column. With
+``strict=False`` such errors are collected in ``Definitions.errors`` instead (lint reports them) and the
+broken decision raises its error only when evaluated. DMNDI, extension elements and comments are ignored.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from .errors import DmnError
+from .cells import Expression, UnaryTests
+from .feel import FeelSyntaxError
+from .values import base_type as builtin_type
+
+NAMESPACES = {
+    "http://www.omg.org/spec/DMN/20151101/dmn.xsd": "1.1",
+    "http://www.omg.org/spec/DMN/20180521/MODEL/": "1.2",
+    "https://www.omg.org/spec/DMN/20191111/MODEL/": "1.3",
+    "https://www.omg.org/spec/DMN/20211108/MODEL/": "1.4",
+    "https://www.omg.org/spec/DMN/20230324/MODEL/": "1.5",
+}
+HIT_POLICIES = {"UNIQUE", "FIRST", "PRIORITY", "ANY", "COLLECT", "RULE ORDER", "OUTPUT ORDER"}
+SINGLE_HIT = {"UNIQUE", "FIRST", "PRIORITY", "ANY"}
+AGGREGATIONS = {"SUM", "MIN", "MAX", "COUNT"}
+UNSUPPORTED_EXPRESSIONS = {"context", "invocation", "relation", "list", "functionDefinition", "conditional",
+                           "filter", "iterator", "for", "some", "every"}
+
+
+@dataclass
+class Cell:
+    """One cell's text and what it compiled to (UnaryTests for input entries, Expression otherwise);
+    ``compiled`` is None and ``error`` set when the text parses in neither dialect."""
+    text: str
+    compiled: UnaryTests | Expression | None = None
+    error: DmnError | None = None
+
+
+@dataclass
+class InputClause:
+    id: str
+    label: str
+    expression: Cell
+    type_ref: str | None
+    input_values: Cell | None = None  # inputValues, or the allowed values of the typeRef's itemDefinition
+
+    @property
+    def expression_text(self) -> str:
+        return self.expression.text
+
+    @property
+    def column(self) -> str:
+        return self.label or self.expression.text.strip() or self.id
+
+
+@dataclass
+class OutputClause:
+    id: str
+    name: str
+    label: str
+    type_ref: str | None
+    output_values: Cell | None = None  # outputValues, or allowed values from the item definitions
+    default: Cell | None = None
+
+    @property
+    def column(self) -> str:
+        return self.name or self.label or self.id
+
+
+@dataclass
+class Rule:
+    id: str
+    row: int
+    input_entries: list[Cell]
+    output_entries: list[Cell]
+    annotation: str = ""
+
+    @property
+    def input_texts(self) -> list[str]:
+        return [cell.text for cell in self.input_entries]
+
+    @property
+    def output_texts(self) -> list[str]:
+        return [cell.text for cell in self.output_entries]
+
+
+@dataclass
+class DecisionTable:
+    id: str
+    hit_policy: str
+    aggregation: str | None
+    inputs: list[InputClause]
+    outputs: list[OutputClause]
+    rules: list[Rule]
+    type_ref: str | None = None
+    output_label: str | None = None
+
+    @property
+    def single_hit(self) -> bool:
+        return self.hit_policy in SINGLE_HIT
+
+
+@dataclass
+class Decision:
+    id: str
+    name: str
+    required_decisions: list[str] = field(default_factory=list)
+    required_inputs: list[str] = field(default_factory=list)
+    table: DecisionTable | None = None
+    literal: Cell | None = None
+    type_ref: str | None = None
+    variable_name: str | None = None
+    unsupported: str | None = None  # the boxed expression kind this engine cannot evaluate
+    description: str = ""
+    errors: list[DmnError] = field(default_factory=list)
+
+
+@dataclass
+class ItemDefinition:
+    name: str
+    type_ref: str | None
+    allowed_values: Cell | None = None
+    is_collection: bool = False
+    components: dict[str, "ItemDefinition"] = field(default_factory=dict)
+
+
+@dataclass
+class InputData:
+    id: str
+    name: str
+    type_ref: str | None
+
+
+@dataclass
+class Definitions:
+    id: str
+    name: str
+    namespace: str
+    dmn_version: str
+    decisions: dict[str, Decision] = field(default_factory=dict)
+    decisions_by_name: dict[str, Decision] = field(default_factory=dict)
+    input_data: dict[str, InputData] = field(default_factory=dict)
+    item_definitions: dict[str, ItemDefinition] = field(default_factory=dict)
+    errors: list[DmnError] = field(default_factory=list)
+    source: str | None = None
+
+    def decision(self, id_or_name: str) -> Decision:
+        found = self.decisions.get(id_or_name) or self.decisions_by_name.get(id_or_name)
+        if found is None:
+            known = ", ".join(sorted(self.decisions)) or "none"
+            raise DmnError(f"no decision with id or name {id_or_name!r} (decisions: {known})", source=self.source)
+        return found
+
+    def item(self, type_ref: str | None) -> ItemDefinition | None:
+        if not type_ref:
+            return None
+        return self.item_definitions.get(type_ref) or self.item_definitions.get(type_ref.split(":")[-1])
+
+    def base_type(self, type_ref: str | None) -> str | None:
+        """The FEEL built-in type a typeRef means, following item definitions ('tAge' -> 'number')."""
+        seen = set()
+        while type_ref and type_ref not in seen:
+            seen.add(type_ref)
+            if builtin_type(type_ref):
+                return builtin_type(type_ref)
+            item = self.item(type_ref)
+            if item is None or item.components:
+                return None
+            type_ref = item.type_ref
+        return None
+
+    def allowed_values(self, type_ref: str | None, component: str | None = None) -> Cell | None:
+        """Allowed values of an item definition (or of one of its components), following typeRefs."""
+        seen, item = set(), self.item(type_ref)
+        while item is not None and item.name not in seen:
+            seen.add(item.name)
+            if component is not None:
+                if component not in item.components:
+                    return None
+                item, component = item.components[component], None
+                seen.clear()
+                continue
+            if item.allowed_values is not None:
+                return item.allowed_values
+            item = self.item(item.type_ref)
+        return None
+
+
+# ---------------------------------------------------------------- loading
+def _read(source) -> tuple[bytes, str | None]:
+    if isinstance(source, bytes):
+        return source, None
+    if isinstance(source, str) and source.lstrip().startswith("<"):
+        return source.encode("utf-8"), None
+    path = Path(source)
+    try:
+        return path.read_bytes(), path.name
+    except OSError as exc:
+        raise DmnError(f"cannot read {path}: {exc.strerror}", source=path.name) from None
+
+
+def load_definitions(source, strict: bool = True) -> Definitions:
+    """Parse a DMN file (path, bytes or XML text). Raises DmnError on the first problem when ``strict``;
+    otherwise records problems in ``Definitions.errors`` and keeps going."""
+    data, name = _read(source)
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True)
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        raise DmnError(f"not well-formed XML: {exc}", source=name) from None
+    qname = etree.QName(root)
+    namespace = qname.namespace or ""
+    version = NAMESPACES.get(namespace) or NAMESPACES.get(namespace.replace("http:", "https:"))
+    if qname.localname != "definitions" or version is None:
+        raise DmnError(f"not a DMN 1.1-1.5 document (root element {root.tag})", source=name)
+    return _Loader(root, qname.namespace, version, name, strict).definitions
+
+
+class _Loader:
+    def __init__(self, root, ns: str, version: str, source: str | None, strict: bool):
+        self.ns, self.strict, self.source = ns, strict, source
+        self.definitions = defs = Definitions(
+            id=root.get("id", ""), name=root.get("name", ""), namespace=root.get("namespace", ""),
+            dmn_version=version, source=source)
+        for el in self.children(root, "itemDefinition"):
+            item = self.item_definition(el)
+            defs.item_definitions[item.name] = item
+        for el in self.children(root, "inputData"):
+            variable = self.child(el, "variable")
+            type_ref = variable.get("typeRef") if variable is not None else None
+            data = InputData(el.get("id", ""), el.get("name", ""), type_ref)
+            defs.input_data[data.id] = data
+        for el in self.children(root, "decision"):
+            decision = self.decision(el)
+            defs.decisions[decision.id] = decision
+            defs.decisions_by_name.setdefault(decision.name, decision)
+
+    # xml helpers
+    def children(self, el, tag: str):
+        return el.findall(f"{{{self.ns}}}{tag}")
+
+    def child(self, el, tag: str):
+        return el.find(f"{{{self.ns}}}{tag}")
+
+    def text(self, el, tag: str = "text") -> str:
+        return (el.findtext(f"{{{self.ns}}}{tag}") or "") if el is not None else ""
+
+    def fail(self, error: DmnError, decision: Decision | None = None):
+        if self.strict:
+            raise error
+        self.definitions.errors.append(error)
+        if decision is not None:
+            decision.errors.append(error)
+
+    def cell(self, text: str, tests: bool, decision: Decision, column: str, rule: Rule | None = None) -> Cell:
+        try:
+            return Cell(text, UnaryTests(text) if tests else Expression(text))
+        except FeelSyntaxError as exc:
+            error = DmnError(f"unparseable cell: {exc}", decision_id=decision.id, column=column,
+                             rule_id=rule.id if rule else None, row=rule.row if rule else None, source=self.source)
+            self.fail(error, decision)
+            return Cell(text, None, error)
+
+    # elements
+    def item_definition(self, el) -> ItemDefinition:
+        type_ref = self.text(el, "typeRef").strip() or el.get("typeRef")
+        allowed = self.child(el, "allowedValues")
+        item = ItemDefinition(el.get("name", ""), type_ref or None, is_collection=el.get("isCollection") == "true")
+        if allowed is not None:
+            try:
+                item.allowed_values = Cell(self.text(allowed), UnaryTests(self.text(allowed)))
+            except FeelSyntaxError as exc:
+                self.fail(DmnError(f"item definition {item.name!r}: unparseable allowed values: {exc}",
+                                   source=self.source))
+        for component in self.children(el, "itemComponent"):
+            sub = self.item_definition(component)
+            item.components[sub.name] = sub
+        return item
+
+    def decision(self, el) -> Decision:
+        decision = Decision(id=el.get("id", ""), name=el.get("name") or el.get("id", ""),
+                            description=self.text(el, "description").strip())
+        variable = self.child(el, "variable")
+        if variable is not None:
+            decision.type_ref, decision.variable_name = variable.get("typeRef"), variable.get("name")
+        for req in self.children(el, "informationRequirement"):
+            for tag, target in (("requiredDecision", decision.required_decisions),
+                                ("requiredInput", decision.required_inputs)):
+                ref = self.child(req, tag)
+                if ref is not None and ref.get("href"):
+                    target.append(ref.get("href").split("#")[-1])
+        table = self.child(el, "decisionTable")
+        literal = self.child(el, "literalExpression")
+        if table is not None:
+            decision.table = self.table(table, decision)
+        elif literal is not None:
+            decision.literal = self.cell(self.text(literal), False, decision, decision.name)
+        else:
+            kinds = [etree.QName(c).localname for c in el if isinstance(c.tag, str)]
+            decision.unsupported = next((k for k in kinds if k in UNSUPPORTED_EXPRESSIONS), "no expression")
+        return decision
+
+    def table(self, el, decision: Decision) -> DecisionTable:
+        defs = self.definitions
+        policy = (el.get("hitPolicy") or "UNIQUE").upper().replace("_", " ")
+        aggregation = (el.get("aggregation") or "").upper() or None
+        table = DecisionTable(el.get("id", ""), policy, aggregation, [], [], [],
+                              type_ref=el.get("typeRef") or decision.type_ref, output_label=el.get("outputLabel"))
+
+        def problem(message: str, **where):
+            self.fail(DmnError(message, decision_id=decision.id, source=self.source, **where), decision)
+
+        if policy not in HIT_POLICIES:
+            problem(f"unknown hit policy {policy!r}")
+        if aggregation and (aggregation not in AGGREGATIONS or policy != "COLLECT"):
+            problem(f"aggregation {aggregation!r} is only allowed as SUM, MIN, MAX or COUNT with hit policy COLLECT")
+
+        for index, input_el in enumerate(self.children(el, "input"), 1):
+            expr_el = self.child(input_el, "inputExpression")
+            label = input_el.get("label") or ""
+            clause = InputClause(input_el.get("id", f"input_{index}"), label, Cell(""),
+                                 expr_el.get("typeRef") if expr_el is not None else None)
+            clause.expression = self.cell(self.text(expr_el), False, decision, clause.column)
+            values_el = self.child(input_el, "inputValues")
+            if values_el is not None:
+                clause.input_values = self.cell(self.text(values_el), True, decision, clause.column)
+            else:
+                clause.input_values = defs.allowed_values(clause.type_ref)
+            table.inputs.append(clause)
+
+        outputs = self.children(el, "output")
+        for index, output_el in enumerate(outputs, 1):
+            clause = OutputClause(output_el.get("id", f"output_{index}"), output_el.get("name") or "",
+                                  output_el.get("label") or "", output_el.get("typeRef"))
+            if len(outputs) == 1 and not clause.name:
+                clause.name = table.output_label or decision.variable_name or decision.name
+            values_el = self.child(output_el, "outputValues")
+            if values_el is not None:
+                clause.output_values = self.cell(self.text(values_el), True, decision, clause.column)
+            else:
+                clause.output_values = (defs.allowed_values(clause.type_ref) or defs.allowed_values(
+                    table.type_ref, None if len(outputs) == 1 else clause.name))
+            default_el = self.child(output_el, "defaultOutputEntry")
+            if default_el is not None:
+                clause.default = self.cell(self.text(default_el), False, decision, clause.column)
+            table.outputs.append(clause)
+
+        if aggregation and len(table.outputs) > 1:
+            problem(f"aggregation {aggregation} needs a single output, the table has {len(table.outputs)}")
+        if policy in ("PRIORITY", "OUTPUT ORDER") and not any(o.output_values for o in table.outputs):
+            problem(f"hit policy {policy} orders by output values, but no output lists its values "
+                    "(outputValues or an item definition's allowed values)")
+
+        for row, rule_el in enumerate(self.children(el, "rule"), 1):
+            rule = Rule(rule_el.get("id") or f"row_{row}", row, [], [])
+            notes = [self.text(rule_el, "description").strip()]
+            notes += [self.text(a).strip() for a in self.children(rule_el, "annotationEntry")]
+            rule.annotation = "\n".join(dict.fromkeys(n for n in notes if n))
+            entries_in = self.children(rule_el, "inputEntry")
+            entries_out = self.children(rule_el, "outputEntry")
+            if len(entries_in) != len(table.inputs) or len(entries_out) != len(table.outputs):
+                problem(f"has {len(entries_in)} input and {len(entries_out)} output entries, the table has "
+                        f"{len(table.inputs)} inputs and {len(table.outputs)} outputs", rule_id=rule.id, row=row)
+                continue
+            rule.input_entries = [self.cell(self.text(e), True, decision, c.column, rule)
+                                  for e, c in zip(entries_in, table.inputs)]
+            rule.output_entries = [self.cell(self.text(e), False, decision, c.column, rule)
+                                   for e, c in zip(entries_out, table.outputs)]
+            table.rules.append(rule)
+        return table
