@@ -412,3 +412,15 @@ def test_unknown_filters_and_unstorable_text_are_refused_with_400(client):
 def test_a_duration_beyond_the_calendar_is_a_bad_request(client):
     assert_error(client.post(f"{API}/clock/advance", json={"duration": "P99999Y"}), 400, "bad_request")
     assert client.get(f"{API}/clock").json["now"] == "2026-01-05T09:00:00+02:00"
+
+
+def test_a_deployed_decision_is_evaluated_on_its_own_with_its_matched_rule(client):
+    from tests.conftest import DEFINITION_DIRS
+    files = {p.name: p.read_bytes() for d in DEFINITION_DIRS for p in sorted(d.iterdir())}
+    assert upload(client, files).status_code == 201
+    answer = client.post(f"{API}/decisions/startup_grant_terms/evaluate", json={"inputs": {"decision_date": "2026-03-10"}})
+    assert answer.status_code == 200, answer.json
+    assert answer.json["result"] == {"period_months": 6, "max_total_months": 12, "application_window_months": 2}
+    assert "380/2023" in answer.json["matched_rules"][0]["annotation"]
+    assert_error(client.post(f"{API}/decisions/no_such/evaluate", json={"inputs": {}}), 404, "not_found")
+    assert_error(client.post(f"{API}/decisions/startup_grant_terms/evaluate", json={"inputs": []}), 400, "bad_request")

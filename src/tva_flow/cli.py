@@ -63,6 +63,35 @@ def cmd_validate(args) -> int:
     return 1 if problems else 0
 
 
+def cmd_decide(args) -> int:
+    """Print a decision's result as JSON (``--trace``: with inputs, matched rules and annotations)."""
+    from .engine.definitions import read_dirs
+    from .errors import ServiceError
+    from .service import evaluate_in_files
+
+    try:
+        inputs = json.loads(args.inputs)
+    except ValueError as exc:
+        print(f"--inputs is not JSON: {exc}", file=sys.stderr)
+        return 2
+    if not isinstance(inputs, dict):
+        print("--inputs must be a JSON object", file=sys.stderr)
+        return 2
+    paths = [args.file] if args.file else args.dir
+    files = {n: c for n, c in read_dirs(paths).items() if n.endswith(".dmn")}
+    try:
+        answer = evaluate_in_files(files, args.decision, inputs)
+    except ServiceError as exc:
+        print(exc.message, file=sys.stderr)
+        return 1
+    except Exception as exc:  # noqa: BLE001 - a table that cannot be read: say which and where
+        print(str(exc), file=sys.stderr)
+        return 1
+    print(json.dumps(answer if args.trace else answer["result"], indent=2 if args.trace else None,
+                     ensure_ascii=False))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="tva-flow", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -83,6 +112,14 @@ def build_parser() -> argparse.ArgumentParser:
     deploy.add_argument("--database-url")
     deploy.set_defaults(func=cmd_deploy)
 
+    decide = sub.add_parser("decide", help="evaluate a decision (DMN) on its own and print its result as JSON")
+    decide.add_argument("decision", help="decision id or name")
+    decide.add_argument("--file", help="a .dmn file (default: every .dmn under --dir)")
+    decide.add_argument("--dir", nargs="+", default=["dmn"], help="folders to look in (default: dmn)")
+    decide.add_argument("--inputs", default="{}", help='the inputs as a JSON object, e.g. \'{"failure_number": 2}\'')
+    decide.add_argument("--trace", action="store_true", help="print inputs, matched rules and annotations too")
+    decide.set_defaults(func=cmd_decide)
+
     validate = sub.add_parser("validate", help="check definitions without deploying")
     validate.add_argument("dirs", nargs="+")
     validate.set_defaults(func=cmd_validate)
@@ -102,7 +139,7 @@ def main(argv=None) -> int:
     if getattr(args, "start", None) and not getattr(args, "simulated_clock", False):
         print("--start needs --simulated-clock", file=sys.stderr)
         return 2
-    missing = _missing(getattr(args, "dirs", None) or [])
+    missing = _missing((getattr(args, "dirs", None) or []) + ([args.file] if getattr(args, "file", None) else []))
     if missing:
         print(f"no such file or folder: {', '.join(missing)}", file=sys.stderr)
         return 2

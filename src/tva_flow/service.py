@@ -120,6 +120,14 @@ class TvaFlow:
         from .validation import validate_files
         return validate_files(read_dirs(paths))
 
+    # -- decisions -----------------------------------------------------------------------------------
+    def evaluate_decision(self, decision: str, inputs: dict | None = None) -> dict:
+        """Evaluate a deployed decision (by id or name) on its own, with the trace of how it decided."""
+        with self.db.read() as s:
+            rows = s.scalars(select(CurrentFile).where(CurrentFile.filename.like("%.dmn"))).all()
+            files = {row.filename: self._file(s, row.content_hash).content for row in rows}
+        return evaluate_in_files(files, decision, inputs or {})
+
     # -- instances -----------------------------------------------------------------------------------
     def start_instance(self, process_key: str, business_key: str, variables: dict | None = None,
                        user: str | None = None) -> dict:
@@ -515,6 +523,26 @@ class TvaFlow:
         if versions is not None:
             result["versions"] = versions
         return result
+
+
+def evaluate_in_files(files: dict[str, bytes], decision: str, inputs: dict) -> dict:
+    """Find a decision by id or name among DMN files and evaluate it: the result and how it came about."""
+    from .engine.decisions import decide, load_dmn
+    from .engine.dmn import DmnError, to_json
+
+    for name in sorted(files):
+        definitions = load_dmn(name, files[name])
+        if decision in definitions.decisions or decision in definitions.decisions_by_name:
+            try:
+                outcome = decide(definitions, decision, inputs)
+            except DmnError as exc:
+                raise Invalid(f"the decision gives no answer: {exc}",
+                              {"rules": exc.rule_ids, "decision": exc.decision_id}) from exc
+            trace = outcome.to_json()
+            return {"decision_id": outcome.decision_id, "decision": outcome.decision_name, "file": name,
+                    "result": to_json(outcome.value), "matched_rules": trace["matched"],
+                    "inputs": trace["inputs"], "required_decisions": trace["trace"]}
+    raise NotFound(f"no decision '{decision}' is deployed", {"decision": "unknown id or name"})
 
 
 def task_id_instance(service: TvaFlow, task_id: str) -> str | None:

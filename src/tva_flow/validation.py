@@ -10,6 +10,8 @@ import json
 from .engine.definitions import (BPMN_NS, FORM_PROPERTY, DefinitionError, build_bundles, kind_of,
                                  user_task_properties)
 from . import forms
+from .engine.decisions import load_dmn
+from .engine.dmn import DmnError, lint
 from lxml import etree
 
 
@@ -24,6 +26,9 @@ def validate_files(files: dict[str, bytes]) -> list[str]:
             if problem:
                 problems.append(f"{name}: {problem}")
     for name, content in sorted(files.items()):
+        if kind_of(name) == "dmn":
+            problems.extend(_lint_dmn(name, content))
+    for name, content in sorted(files.items()):
         if kind_of(name) != "bpmn":
             continue
         try:
@@ -37,6 +42,16 @@ def validate_files(files: dict[str, bytes]) -> list[str]:
     except DefinitionError as exc:
         problems.append(str(exc))
     return list(dict.fromkeys(problems))
+
+
+def _lint_dmn(name: str, content: bytes) -> list[str]:
+    """Overlaps under UNIQUE, uncovered inputs, unparseable cells, rules without their legal source."""
+    try:
+        definitions = load_dmn(name, content, strict=False)
+    except DmnError as exc:
+        return [str(exc)]
+    return [f"{name}: {warning}" if not warning.startswith(name) else warning
+            for warning in lint(definitions, require_annotations=True)]
 
 
 def _check_tasks(name: str, root) -> list[str]:

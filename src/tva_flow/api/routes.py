@@ -43,7 +43,9 @@ messages = Blueprint("messages", __name__, url_prefix=PREFIX,
                      description="Outside events correlated to instances by name and business key")
 clock = Blueprint("clock", __name__, url_prefix=PREFIX,
                   description="The engine's time; a simulated clock can be moved forward")
-BLUEPRINTS = (health, definitions, instances, tasks, messages, clock)
+decisions = Blueprint("decisions", __name__, url_prefix=PREFIX,
+                      description="Evaluate a deployed decision table on its own, with the rules that decided")
+BLUEPRINTS = (health, definitions, instances, tasks, messages, clock, decisions)
 
 
 def _refusals(**descriptions):
@@ -276,3 +278,20 @@ def advance_clock(body):
     the way in due order, each at its own due time.
     """
     return service().advance_clock(duration=body.get("duration"), to=body.get("to"))
+
+
+# -- decisions ---------------------------------------------------------------------------------------
+@decisions.route("/decisions/<decision_id>/evaluate", methods=["POST"], endpoint="evaluate_decision")
+@decisions.arguments(s.EvaluateDecisionRequest)
+@decisions.response(200, s.DecisionResultSchema)
+@_refusals(r404="No deployed decision has that id or name",
+           r422="The table gives no single answer for these inputs (e.g. two rules match under UNIQUE)")
+def evaluate_decision(body, decision_id):
+    """Evaluate a decision
+
+    Evaluates the deployed decision (found by id or name) with the given inputs, without a process.
+    `result` is the decision's value: a single-output table gives the value, a multi-output table an
+    object keyed by output name, COLLECT / RULE ORDER / OUTPUT ORDER a list; no match gives null.
+    `matched_rules` names the rules that decided, with their annotations (the legal source).
+    """
+    return service().evaluate_decision(decision_id, body["inputs"])

@@ -198,6 +198,27 @@ class MessageResultSchema(Schema):
     status = _text("Status of the instance after the message")
 
 
+class EvaluateDecisionRequest(Schema):
+    inputs = _object("Input values by variable name, e.g. {\"failure_date\": \"2026-03-10\"}", load_default=dict)
+
+
+class MatchedRuleSchema(Schema):
+    rule_id = _text("Id of the rule in the table")
+    row = fields.Integer(metadata={"description": "Row number of the rule (1-based)"})
+    annotation = _text("The rule's annotation: its legal source", allow_none=True)
+
+
+class DecisionResultSchema(Schema):
+    decision_id = _text("Decision id")
+    decision = _text("Decision name")
+    file = _text("DMN file the decision is defined in")
+    result = fields.Raw(allow_none=True, metadata={"description": "The decision's result (see the operation)"})
+    matched_rules = fields.List(fields.Nested(MatchedRuleSchema), metadata={"description": "Rules that decided"})
+    inputs = _object("Each input column (by label) with the value it was given")
+    required_decisions = fields.List(fields.Dict(), metadata={
+        "description": "Evaluations of the decisions this one requires (DRD), evaluated first"})
+
+
 class ClockSchema(Schema):
     now = _when("Current time of the engine's clock")
     simulated = fields.Boolean(metadata={"description": "Whether time moves only when told to"})

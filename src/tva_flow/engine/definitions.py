@@ -15,6 +15,9 @@ from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
+from .decisions import DecisionTaskEngine, load_dmn
+from .dmn import DmnError
+
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
 FORM_PROPERTY = "formJsonSchemaFilename"
@@ -101,8 +104,30 @@ def user_task_properties(bpmn_root) -> dict[str, dict[str, str]]:
     return found
 
 
+class TvaBpmnParser(SpiffBpmnParser):
+    """SpiffWorkflow's BPMN parser with tva-flow's own DMN engine (FEEL, every hit policy, a trace)."""
+
+    def __init__(self):
+        super().__init__()
+        self.decision_definitions: dict[str, object] = {}
+
+    def add_dmn_xml(self, node, filename=None):
+        definitions = load_dmn(filename or "?", etree.tostring(node))
+        for decision in definitions.decisions.values():
+            self.decision_definitions[decision.id] = definitions
+            self.decision_definitions.setdefault(decision.name, definitions)
+
+    def get_engine(self, decision_ref, node):
+        definitions = self.decision_definitions.get(decision_ref)
+        if definitions is None:
+            known = ", ".join(sorted(self.decision_definitions)) or "none"
+            raise ValidationException(f"decision '{decision_ref}' is not deployed (deployed: {known})", node=node,
+                                      file_name="")
+        return DecisionTaskEngine(definitions, decision_ref)
+
+
 def make_parser() -> SpiffBpmnParser:
-    return SpiffBpmnParser()
+    return TvaBpmnParser()
 
 
 def parse_bundle(bundle: ProcessBundle):
@@ -120,10 +145,15 @@ def parse_bundle(bundle: ProcessBundle):
                 parser.add_dmn_xml(roots[name], filename=name)
         except ValidationException as exc:
             raise _from_validation(exc, name, roots) from exc
+        except DmnError as exc:
+            raise DefinitionError(name, exc.message, element_id=exc.rule_id or exc.decision_id) from exc
     try:
         spec, subprocess_specs = parser.get_spec(bundle.process_key), parser.get_subprocess_specs(bundle.process_key)
     except ValidationException as exc:
         raise _from_validation(exc, bundle.bpmn_file, roots) from exc
+    except DmnError as exc:
+        raise DefinitionError(exc.source or bundle.bpmn_file, exc.message,
+                              element_id=exc.rule_id or exc.decision_id) from exc
     spec.lanes_by_element = lanes_by_element(roots.values())
     return spec, subprocess_specs
 
@@ -176,16 +206,12 @@ def build_bundles(files: dict[str, bytes]) -> list[ProcessBundle]:
     decisions: dict[str, str] = {}  # decision id -> DMN file name
     for name, content in sorted(dmn_files.items()):
         root = _xml(name, content)
-        if etree.QName(root).localname != "definitions":
-            raise DefinitionError(name, "not a DMN file: the root element must be <definitions>", line=root.sourceline)
-        check_decisions(name, root)
-        for decision in root.iter():
-            if isinstance(decision.tag, str) and etree.QName(decision).localname == "decision":
-                other = decisions.get(decision.get("id"))
-                if other is not None:
-                    raise DefinitionError(name, f"decision id '{decision.get('id')}' is already defined in {other}",
-                                          element_id=decision.get("id"), line=decision.sourceline)
-                decisions[decision.get("id")] = name
+        for decision_id in check_decisions(name, content).decisions:
+            other = decisions.get(decision_id)
+            if other is not None:
+                raise DefinitionError(name, f"decision id '{decision_id}' is already defined in {other}",
+                                      element_id=decision_id, line=_line_of(root, decision_id))
+            decisions[decision_id] = name
     for name, content in form_files.items():
         _parse_json(name, content)
     bundles = []
@@ -220,17 +246,13 @@ def build_bundles(files: dict[str, bytes]) -> list[ProcessBundle]:
     return bundles
 
 
-def check_decisions(filename: str, root) -> None:
-    """Parse every decision of a DMN file, used by a process or not, so a broken table is refused now."""
-    parser = make_parser()
+def check_decisions(filename: str, content: bytes):
+    """Load every decision of a DMN file, used by a process or not, so a broken table is refused now."""
     try:
-        parser.add_dmn_xml(root, filename=filename)
-        for decision_id in list(parser.dmn_parsers):
-            parser.get_engine(decision_id, None)
-    except ValidationException as exc:
-        raise _from_validation(exc, filename, {filename: root}) from exc
-    except Exception as exc:  # noqa: BLE001 - the DMN parser raises plain exceptions for bad tables
-        raise DefinitionError(filename, f"the decision table cannot be read: {exc}") from exc
+        return load_dmn(filename, content)
+    except DmnError as exc:
+        raise DefinitionError(filename, str(exc).removeprefix(f"{filename}, "),
+                              element_id=exc.rule_id or exc.decision_id) from exc
 
 
 def called_decisions(process) -> list[str]:

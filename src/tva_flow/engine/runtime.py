@@ -15,7 +15,7 @@ from uuid import UUID
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
-from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
+from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     CycleTimerEventDefinition, TimerEventDefinition)
@@ -24,6 +24,7 @@ from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.util.task import TaskState
 
 from . import clock
+from .decisions import TRACE_KEY, process_variables
 from .definitions import DUE_PROPERTY, FORM_PROPERTY, UI_FORM_PROPERTY
 from .functions import EXPRESSION_FUNCTIONS
 
@@ -40,9 +41,9 @@ class _SpecLessWorkflowConverter(BpmnWorkflowConverter):
     """Keeps the spec out of the stored state: the deployed version it came from provides it."""
 
     def to_dict(self, workflow):
-        dct = super().to_dict(workflow)
-        dct.pop("spec", None)
-        dct.pop("subprocess_specs", None)
+        dct = WorkflowConverter.to_dict(self, workflow)  # what BpmnWorkflowConverter writes, less the specs
+        dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
+        dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
         return dct
 
     def from_dict(self, dct, spec=None, subprocess_specs=None):
@@ -275,11 +276,13 @@ class Runtime:
         if isinstance(definition, MessageEventDefinition) and "Catch" in kind or kind in ("ReceiveTask",):
             return Event("message_received", spec.bpmn_id, spec.bpmn_name, data={"message": definition.name})
         if kind == "BusinessRuleTask":
-            table = spec.dmnEngine.decision_table
-            outputs = {o.name: task.data.get(o.name) for o in table.outputs}
-            return Event("decision_evaluated", spec.bpmn_id, spec.bpmn_name,
-                         data={"decision_id": (getattr(spec, "extensions", None) or {}).get("calledDecisionId", table.id),
-                               "decision": table.name, "outputs": _json_safe(outputs)})
+            trace = task.internal_data.pop(TRACE_KEY, None) or {}
+            variables = process_variables(spec.dmnEngine.decision, _Outcome(trace))
+            return Event("decision_evaluated", spec.bpmn_id, spec.bpmn_name, data={
+                "decision_id": trace.get("decision_id"), "decision": trace.get("decision_name"),
+                "hit_policy": trace.get("hit_policy"), "inputs": trace.get("inputs"),
+                "matched_rules": trace.get("matched"), "outputs": _json_safe(variables),
+                "required_decisions": trace.get("trace")})
         if kind == "EndEvent" and task.workflow is task.workflow.top_workflow:
             return Event("end_event", spec.bpmn_id, spec.bpmn_name)
         return Event("step_completed", spec.bpmn_id, spec.bpmn_name, data={"type": kind})
@@ -316,6 +319,13 @@ class Runtime:
                 raise EngineError(f"due date of '{spec.bpmn_id}': {_describe(exc)}", spec.bpmn_id) from exc
         return OpenTask(str(task.id), spec.bpmn_id, spec.bpmn_name or spec.bpmn_id, _lane(task),
                         props.get(FORM_PROPERTY), props.get(UI_FORM_PROPERTY), due_at, _json_safe(task.data))
+
+
+class _Outcome:
+    """A recorded evaluation read back as the outcome ``process_variables`` expects."""
+
+    def __init__(self, trace: dict):
+        self.value, self.outputs = trace.get("value"), trace.get("outputs")
 
 
 def _lane(task):
