@@ -13,6 +13,7 @@ import argparse
 import sys
 import tempfile
 import time
+from datetime import timedelta
 from pathlib import Path
 
 from freezegun import freeze_time
@@ -22,7 +23,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import plain_spiff  # noqa: E402  (the in-memory baseline, same diagrams)
 
-from tva_flow.engine.clock import FrozenClock  # noqa: E402
+from tva_flow.engine.clock import HELSINKI, FrozenClock  # noqa: E402
 from tva_flow.service import TvaFlow  # noqa: E402
 from tva_flow.store.db import Database  # noqa: E402
 
@@ -45,7 +46,11 @@ def tva_flow_journey(service: TvaFlow, business_key: str) -> dict:
     forms = plain_spiff.JOURNEY_FORMS
     instance = service.start_instance("startup_grant", business_key, {})
     iid = instance["id"]
-    complete(service, iid, "submit_application", APPLICANT, forms["submit_application"])
+    # the business starts on the first day of the next month, whenever this journey begins
+    today = service.now().astimezone(HELSINKI).date()
+    starts = (today.replace(day=1) + timedelta(days=32)).replace(day=1).isoformat()
+    complete(service, iid, "submit_application", APPLICANT, {**forms["submit_application"],
+                                                             "business_start_date": starts})
     complete(service, iid, "assess_application", CASEWORKER, forms["assess_application"])
     paid = 0
     while service.get_instance(iid)["status"] == "running":

@@ -4,13 +4,19 @@ A reference run and a benchmark baseline for the engine: it loads ``bpmn/startup
 ``dmn/`` tables with SpiffWorkflow's own parser, then lives through a whole customer journey in memory
 with frozen time (freezegun):
 
-* 7.1.2026 the applicant applies (business starts 1.2.2026); 14.1.2026 the caseworker assesses the
-  application and the grant is decided for 1.2.–31.7.2026 (6 months).
+* 7.1.2026 the applicant applies (business starts 1.2.2026; the application date is recorded);
+  14.1.2026 the caseworker assesses the application and the grant is decided for 1.2.–31.7.2026 (6 months).
 * Every month, the day after the payment period ends, the applicant applies for the payment and the
   caseworker checks it the next day: 12 payments, each for the weekdays of its month.
-* 15.6.2026 the applicant applies for a continuation; it is granted for 1.8.2026–31.1.2027.
+* 15.6.2026 the applicant applies for a continuation; it is granted for 1.8.2026–31.1.2027. The new
+  period's payments start as a token of their own at once; they do not wait for the first period's.
 * 15.12.2026 the applicant applies for a second continuation; it is refused (12 months in total).
-* After the last payment (February 2027) the process completes.
+* After the last payment (February 2027) the last token ends and the process completes.
+
+Each period's payments and its continuation run as separate tokens with separate data, so there is no
+process-level list of payments: the result collects them from the completed ``record_payment`` and
+``record_lapse`` tasks (their ``payment_result``), and the continuation decisions from the tasks that
+recorded them.
 
 Timers fire one by one in due order, each a second after its due time (SpiffWorkflow fires a timer only
 when its due time is strictly in the past). Every form submission is validated against the user task's
@@ -238,7 +244,7 @@ def run_granted_journey(specs: dict) -> JourneyResult:
             journey.complete("check_payment", forms["check_payment"])
 
         data = journey.data
-        payments = data.get("payments", [])
+        payments = _payment_results(wf)
         return JourneyResult(
             paid=sum(1 for p in payments if p["status"] == "paid"),
             status="completed" if wf.is_completed() else "running",
@@ -246,19 +252,41 @@ def run_granted_journey(specs: dict) -> JourneyResult:
             payments=payments,
             decision=decision,
             continuation_decisions=continuation_decisions,
-            recorded_continuation_decisions=data.get("continuation_decisions", []),
+            recorded_continuation_decisions=_recorded_continuation_decisions(wf),
             months_granted_total=data.get("months_granted_total"),
             workflow=wf,
             log=journey.log,
         )
 
 
+CONTINUATION_RECORDS = ("record_continuation", "record_continuation_refusal", "no_continuation")
+
+
+def _completed(workflow, *bpmn_ids: str) -> list:
+    """Completed tasks of the given elements, oldest first, including those inside running subprocesses.
+
+    (``get_tasks(state=COMPLETED)`` does not look below a task that is not completed itself, so it would
+    miss the payments of a multi-instance subprocess that is still running.)
+    """
+    done = [t for t in workflow.get_tasks()
+            if t.state == TaskState.COMPLETED and t.task_spec.bpmn_id in bpmn_ids]
+    return sorted(done, key=lambda t: t.last_state_change)
+
+
 def _latest_continuation_decision(workflow) -> dict:
-    """The continuation decision just recorded inside the running grant period."""
-    done = [t for t in workflow.get_tasks(state=TaskState.COMPLETED)
-            if t.task_spec.bpmn_id in ("record_continuation", "record_continuation_refusal")]
-    latest = max(done, key=lambda t: t.last_state_change)
-    return dict(latest.data["continuation_decision"])
+    """The continuation decision just recorded."""
+    return dict(_completed(workflow, *CONTINUATION_RECORDS)[-1].data["continuation_decision"])
+
+
+def _recorded_continuation_decisions(workflow) -> list[dict]:
+    """Every continuation decision the process recorded, in order."""
+    return [dict(t.data["continuation_decision"]) for t in _completed(workflow, *CONTINUATION_RECORDS)]
+
+
+def _payment_results(workflow) -> list[dict]:
+    """Each payment period's result, paid or lapsed, in period order (each period's token records its own)."""
+    results = [dict(t.data["payment_result"]) for t in _completed(workflow, "record_payment", "record_lapse")]
+    return sorted(results, key=lambda result: result["period"])
 
 
 def check_granted_journey(result: JourneyResult) -> None:

@@ -111,7 +111,7 @@ def test_a_task_inside_a_subprocess_keeps_the_lane_it_is_drawn_in(make_service, 
     from tests.conftest import DEFINITION_DIRS
     files = read_dirs(DEFINITION_DIRS)
     files["startup_grant.bpmn"] = files["startup_grant.bpmn"].replace(
-        b'name="hakija">', b'name="hakija">\n        <bpmn:flowNodeRef>grant_period</bpmn:flowNodeRef>', 1)
+        b'name="hakija">', b'name="hakija">\n        <bpmn:flowNodeRef>payment_period_payout</bpmn:flowNodeRef>', 1)
     service = make_service(sqlite_url)
     service.deploy(files)
     instance = service.start_instance("startup_grant", "010190-123A", {})
@@ -125,12 +125,13 @@ def test_a_task_inside_a_subprocess_keeps_the_lane_it_is_drawn_in(make_service, 
         "sufficient_skills": True, "full_time_entrepreneur": True, "profitable_prospects": True,
         "grant_needed_for_livelihood": True, "reasonable_living_at_once": False, "distorts_competition": False,
         "neglected_taxes_or_contributions": False, "livelihood_otherwise_secured": False})
-    (continuation,) = service.list_tasks(instance_id=instance["id"])
-    assert (continuation["element_id"], continuation["candidate_group"]) == ("apply_continuation", "hakija")
-    service.complete_task(continuation["id"], "010190-123A", {"continuation_reason": "kasvu",
-                                                              "business_active_full_time": True})
-    (assess,) = service.list_tasks(instance_id=instance["id"])
-    assert (assess["element_id"], assess["candidate_group"]) == ("assess_continuation", "asiantuntija")
+    service.advance_clock(to="2026-03-02T09:00:00+02:00")
+    (application,) = [t for t in service.list_tasks(instance_id=instance["id"]) if t["element_id"] == "apply_payment"]
+    assert application["candidate_group"] == "hakija"
+    service.complete_task(application["id"], "010190-123A", {"business_active_full_time": True,
+                                                             "other_income_eur": 0})
+    (check,) = [t for t in service.list_tasks(instance_id=instance["id"]) if t["element_id"] == "check_payment"]
+    assert check["candidate_group"] == "asiantuntija"
 
 
 def test_a_decision_table_deployed_alone_is_checked_and_cannot_shadow_another(make_service, sqlite_url):

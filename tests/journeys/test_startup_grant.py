@@ -116,7 +116,7 @@ def test_granted_six_payments_continuation_twelve_months_then_ends(journey):
     assert instance["status"] == "completed"
     assert instance["ended_at"] == "2027-02-03T09:00:00+02:00"
     assert instance["variables"]["months_granted_total"] == 12
-    assert [p["status"] for p in instance["variables"]["payments"]] == ["paid"] * 12
+    assert [p["period"] for p in journey.set_by("record_payment", "payment_result")] == list(range(1, 13))
     assert journey.history()[-1]["type"] == "ended"
 
 
@@ -193,5 +193,45 @@ def test_a_continuation_past_twelve_months_is_refused(journey):
         pay_month(journey, month)
     instance = journey.instance()
     assert instance["status"] == "completed" and instance["ended_at"] == "2027-02-03T09:00:00+02:00"
-    assert len(instance["variables"]["payments"]) == 12
-    assert [d["outcome"] for d in instance["variables"]["continuation_decisions"]] == ["granted", "refused"]
+    assert [p["status"] for p in journey.set_by("record_payment", "payment_result")] == ["paid"] * 12
+    decisions = journey.set_by("record_continuation", "continuation_decision") + journey.set_by(
+        "record_continuation_refusal", "continuation_decision")
+    assert [d["outcome"] for d in decisions] == ["granted", "refused"]
+    assert [h["element_id"] for h in journey.history("end_event")][-2:] == ["continuation_refused",
+                                                                             "period_payments_done"]
+
+
+def test_a_late_month_does_not_hold_up_the_next_month_of_a_continued_grant(journey):
+    """July is applied for late but within its window; August (second period) opens when August ends."""
+    apply_and_get_granted(journey)
+    for month, _, _ in MONTHLY[:4]:
+        pay_month(journey, month)
+    journey.on("2026-06-15T09:00:00+03:00")
+    journey.do("apply_continuation", APPLICANT, CONTINUATION_APPLICATION)
+    journey.do("assess_continuation", CASEWORKER, CONTINUATION_OK)
+    pay_month(journey, "2026-06")
+    journey.on("2026-09-02T09:00:00+03:00")
+    open_applications = sorted(t["due_at"] for t in journey.service.list_tasks(instance_id=journey.instance_id)
+                               if t["element_id"] == "apply_payment")
+    # July (ended 31.7.) closes at the end of 30.9.; August (ended 31.8.) at the end of 31.10.
+    assert open_applications == ["2026-10-01T00:00:00+03:00", "2026-11-01T00:00:00+02:00"]
+    august = [h for h in journey.history("task_created", "apply_payment")][-1]
+    assert august["at"] == "2026-09-01T00:00:00+03:00"
+
+
+def test_a_month_long_window_ends_on_the_same_day_number_or_the_last_day_of_the_month(journey):
+    """Time-limits act 150/1930 §2: 2 months from 28.2. is 28.4.; from 30.6. is 30.8.; from 31.7. is 30.9."""
+    apply_and_get_granted(journey)
+    lapse = {p["end"]: p["lapse_at"] for p in journey.instance()["variables"]["payment_periods"]}
+    assert lapse["2026-02-28"] == "2026-04-29T00:00:00+03:00"
+    assert lapse["2026-06-30"] == "2026-08-31T00:00:00+03:00"
+    assert lapse["2026-07-31"] == "2026-10-01T00:00:00+03:00"
+
+
+def test_refused_when_the_business_started_before_the_application(journey):
+    journey.start(user=APPLICANT)
+    journey.do("submit_application", APPLICANT, {**APPLICATION, "business_start_date": "2025-12-01"})
+    journey.do("assess_application", CASEWORKER, ALL_CONDITIONS_MET)
+    decision = journey.instance()["variables"]["decision"]
+    assert decision["outcome"] == "refused"
+    assert decision["reasons"] == ["Yritystoiminta on aloitettu ennen starttirahahakemuksen jättämistä"]

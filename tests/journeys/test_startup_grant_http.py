@@ -106,7 +106,8 @@ def test_granted_journey_over_http(client):
 
     final, history = state(client, iid)
     assert final["status"] == "completed" and final["ended_at"] == "2027-02-03T09:00:00+02:00"
-    assert [p["amount_eur"] for p in final["variables"]["payments"]] == [amount for _, _, amount in MONTHLY]
+    payments = [h["data"]["set"]["payment_result"] for h in history if h["element_id"] == "record_payment"]
+    assert [p["amount_eur"] for p in payments] == [amount for _, _, amount in MONTHLY]
     assert final["open_tasks"] == [] and final["pending_timers"] == []
     # the history lists every step, in order, with its date
     kinds = [h["type"] for h in history]
