@@ -39,14 +39,15 @@ from freezegun import freeze_time
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
-from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from SpiffWorkflow.util.task import TaskState
 
 ROOT = Path(__file__).resolve().parent.parent
 try:
+    from tva_flow.engine.definitions import TvaBpmnParser
     from tva_flow.engine.functions import EXPRESSION_FUNCTIONS
 except ImportError:  # running from a checkout without the package installed
     sys.path.insert(0, str(ROOT / "src"))
+    from tva_flow.engine.definitions import TvaBpmnParser
     from tva_flow.engine.functions import EXPRESSION_FUNCTIONS
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
@@ -56,7 +57,7 @@ PROCESS_ID = "startup_grant"
 def load_specs(root=ROOT) -> dict:
     """Parse every BPMN and DMN file under ``root``; return the start-up grant specs and the forms folder."""
     root = Path(root)
-    parser = SpiffBpmnParser()
+    parser = TvaBpmnParser()  # SpiffWorkflow's parser; decision tables (FEEL) on tva-flow's DMN engine
     parser.add_bpmn_files(sorted(str(p) for p in (root / "bpmn").glob("*.bpmn")))
     parser.add_dmn_files(sorted(str(p) for p in (root / "dmn").glob("*.dmn")))
     return {

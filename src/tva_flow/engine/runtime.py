@@ -128,6 +128,7 @@ class Runtime:
 
     # -- state ---------------------------------------------------------------------------------------
     def dump(self, workflow: BpmnWorkflow) -> str:
+        compact(workflow)
         dct = self.serializer.to_dict(workflow)
         dct[self.serializer.VERSION_KEY] = self.serializer.VERSION
         return json.dumps(dct, cls=self.serializer._encoder_cls, separators=(",", ":"))
@@ -319,6 +320,62 @@ class Runtime:
                 raise EngineError(f"due date of '{spec.bpmn_id}': {_describe(exc)}", spec.bpmn_id) from exc
         return OpenTask(str(task.id), spec.bpmn_id, spec.bpmn_name or spec.bpmn_id, _lane(task),
                         props.get(FORM_PROPERTY), props.get(UI_FORM_PROPERTY), due_at, _json_safe(task.data))
+
+
+def compact(workflow) -> int:
+    """Forget what is finished and can no longer matter, so a years-long instance stays small.
+
+    SpiffWorkflow keeps every task it ever ran: each loop round and each finished subprocess adds to the
+    state that every step loads and saves. The history table already records all of it, so the state
+    keeps only what the process can still reach: finished subprocesses are dropped, and the top-level
+    tree is cut just above the nearest common ancestor of every unfinished task (its parent stays, as
+    gateways look one step back). Returns how many tasks were dropped.
+    """
+    dropped = 0
+    for task_id in list(workflow.subprocesses):
+        owner = workflow.get_task_from_id(task_id)
+        if task_id in workflow.subprocesses and (owner is None or owner.has_state(TaskState.FINISHED_MASK)):
+            for task in workflow.subprocesses[task_id].get_tasks():
+                workflow.event_manager.remove_task(task)
+            if owner is None:
+                del workflow.subprocesses[task_id]
+            else:
+                dropped += len(workflow.delete_subprocess(owner))
+    unfinished = [t for t in workflow.tasks.values() if not t.has_state(TaskState.FINISHED_MASK)]
+    if not unfinished:
+        return dropped
+    paths = [_path_from_root(t) for t in unfinished]
+    common = 0
+    while all(len(p) > common for p in paths) and len({p[common] for p in paths}) == 1:
+        common += 1
+    keep_from = paths[0][max(common - 2, 0)]  # the parent of the common ancestor
+    if keep_from is workflow.task_tree:
+        return dropped
+    kept = {t.id: t for t in _subtree(keep_from)}
+    dropped += len(workflow.tasks) - len(kept)
+    keep_from._parent = None
+    workflow.task_tree = keep_from
+    workflow.tasks = kept
+    if workflow.last_task is not None and workflow.last_task.id not in kept:
+        workflow.last_task = None
+    return dropped
+
+
+def _path_from_root(task) -> list:
+    path = []
+    while task is not None:
+        path.append(task)
+        task = task.parent
+    return path[::-1]
+
+
+def _subtree(task) -> list:
+    found, stack = [], [task]
+    while stack:
+        node = stack.pop()
+        found.append(node)
+        stack.extend(node.children)
+    return found
 
 
 class _Outcome:
