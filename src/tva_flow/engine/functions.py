@@ -84,8 +84,13 @@ def earlier_date(a, b) -> str:
     return min(_d(a), _d(b)).isoformat()
 
 
+def _calendar_functions():
+    from .calendar import add_working_days, is_working_day, working_days_between
+    return add_working_days, is_working_day, working_days_between
+
+
 EXPRESSION_FUNCTIONS = {
     f.__name__: f
     for f in (today, now, add_days, add_months, start_of_day, end_of_day, monthly_periods,
-              weekdays_between, later_date, earlier_date)
+              weekdays_between, later_date, earlier_date, *_calendar_functions())
 }

@@ -1,0 +1,48 @@
+"""Finland's working days: Monday to Friday less public holidays, Christmas Eve and Midsummer Eve included.
+
+The `holidays` package keeps the calendar (Easter-dependent holidays, Midsummer, All Saints' Day); this
+module only counts with it. Dates in and out are ISO strings, as process data carries them.
+"""
+from __future__ import annotations
+
+from datetime import date, timedelta
+from functools import lru_cache
+
+import holidays
+
+
+@lru_cache(maxsize=64)
+def _holidays(year: int) -> frozenset[date]:
+    return frozenset(holidays.Finland(years=year))
+
+
+def _d(value) -> date:
+    from .functions import _d as to_date  # one parser of dates for all expression functions
+    return to_date(value)
+
+
+def is_working_day(day) -> bool:
+    """Mon–Fri and not a Finnish public holiday (Christmas Eve and Midsummer Eve count as holidays)."""
+    d = _d(day)
+    return d.weekday() < 5 and d not in _holidays(d.year)
+
+
+def add_working_days(day, n: int) -> str:
+    """The n-th working day after ``day`` (``day`` itself is not counted): 5.1.2026 + 10 → 20.1.2026."""
+    d, left = _d(day), int(n)
+    step = 1 if left >= 0 else -1
+    while left:
+        d += timedelta(days=step)
+        if is_working_day(d):
+            left -= step
+    return d.isoformat()
+
+
+def working_days_between(start, end) -> int:
+    """Working days d with start < d <= end (0 when end is not after start)."""
+    first, last = _d(start), _d(end)
+    count, d = 0, first
+    while d < last:
+        d += timedelta(days=1)
+        count += is_working_day(d)
+    return count
