@@ -27,7 +27,7 @@ DUE = {"review_due": "2026-01-08T16:00:00+02:00", "divisor": 4}
 def test_schema_comes_from_migrations_and_matches_the_models(database_url):
     Database(database_url)
     engine = make_engine(database_url)
-    assert schema_revision(engine) == "0001"
+    assert schema_revision(engine) == "0002"
     with engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     engine.dispose()
@@ -35,14 +35,22 @@ def test_schema_comes_from_migrations_and_matches_the_models(database_url):
 
 
 def test_an_older_database_is_upgraded_without_losing_rows(database_url, make_service):
+    """A database made by the first migration gets the outbox and keeps its deployed versions."""
+    from sqlalchemy import text
     engine = make_engine(database_url)
     store_db.upgrade(engine, "0001")
-    service = make_service(database_url, [FIXTURES])
-    started = service.start_instance("fixture_review", "010190-123A", DUE)
+    with engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO process_definitions (process_key, version, name, bpmn_file, bundle_hash, files, deployed_at) "
+            "VALUES ('old_process', 1, 'Vanha', 'old.bpmn', 'abc', '{}', :at)"), {"at": "2025-06-01 09:00:00"})
     store_db.upgrade(engine, "head")  # what `serve` and `deploy` do on start-up
+    assert schema_revision(engine) == "0002"
+    with engine.connect() as conn:
+        row = conn.execute(text("SELECT process_key, message_starts FROM process_definitions")).one()
     engine.dispose()
-    again = make_service(database_url)
-    assert again.get_instance(started["id"])["open_tasks"][0]["element_id"] == "review"
+    assert row[0] == "old_process" and row[1] in ([], "[]")
+    service = make_service(database_url)
+    assert [d["process_key"] for d in service.list_definitions()] == ["old_process"]
 
 
 def test_an_instance_survives_a_restart_and_continues_where_it_was(database_url, make_service):

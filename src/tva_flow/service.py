@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import logging
 from collections import OrderedDict
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from uuid import uuid4
 
 from dateutil.relativedelta import relativedelta
@@ -25,7 +25,7 @@ from .engine.definitions import (DefinitionError, ProcessBundle, build_bundles, 
 from .engine.runtime import EngineError, Runtime, Step
 from .errors import BadRequest, Conflict, Invalid, NotFound, ProcessFailed
 from .store.db import Database
-from .store.models import (CurrentFile, DefinitionFile, HistoryEvent, MessageSubscription,
+from .store.models import (CurrentFile, DefinitionFile, HistoryEvent, MessageSubscription, OutboxEntry,
                            PendingTimer, ProcessDefinition, ProcessInstance, UserTask)
 
 log = logging.getLogger(__name__)
@@ -99,7 +99,8 @@ class TvaFlow:
                 definition = ProcessDefinition(
                     process_key=bundle.process_key, version=(latest.version + 1) if latest else 1,
                     name=bundle.name, bpmn_file=bundle.bpmn_file, bundle_hash=bundle.bundle_hash,
-                    files={n: content_hash(c) for n, c in bundle.files.items()}, deployed_at=now)
+                    files={n: content_hash(c) for n, c in bundle.files.items()}, deployed_at=now,
+                    message_starts=bundle.message_starts)
                 s.add(definition)
                 s.flush()
                 result.append(self._definition_dict(definition, created=True))
@@ -131,26 +132,30 @@ class TvaFlow:
     # -- instances -----------------------------------------------------------------------------------
     def start_instance(self, process_key: str, business_key: str, variables: dict | None = None,
                        user: str | None = None) -> dict:
-        variables = variables or {}
         with self.db.unit_of_work() as s:
             definition = self._latest_definition(s, process_key)
             if definition is None:
                 raise NotFound(f"no process definition '{process_key}' is deployed", {"process_key": "unknown"})
-            spec, subprocess_specs = self._spec(s, definition)
-            now = self.now()
-            instance = ProcessInstance(
-                id=str(uuid4()), definition_id=definition.id, process_key=process_key,
-                version=definition.version, business_key=business_key, status="running", started_at=now,
-                updated_at=now, variables=variables, state="", revision=0)
-            s.add(instance)
-            s.flush()
-            try:
-                workflow, step = self.runtime.start(spec, subprocess_specs, variables)
-            except EngineError as exc:
-                self._fail(s, instance, exc, user)
-                return self._instance_dict(s, instance)
-            self._apply(s, instance, workflow, step, user)
+            instance = self._start(s, definition, business_key, variables or {}, user)
             return self._instance_dict(s, instance)
+
+    def _start(self, s, definition: ProcessDefinition, business_key: str, variables: dict, user,
+               depth: int = 0) -> ProcessInstance:
+        spec, subprocess_specs = self._spec(s, definition)
+        now = self.now()
+        instance = ProcessInstance(
+            id=str(uuid4()), definition_id=definition.id, process_key=definition.process_key,
+            version=definition.version, business_key=business_key, status="running", started_at=now,
+            updated_at=now, variables=variables, state="", revision=0)
+        s.add(instance)
+        s.flush()
+        try:
+            workflow, step = self.runtime.start(spec, subprocess_specs, variables)
+        except EngineError as exc:
+            self._fail(s, instance, exc, user)
+            return instance
+        self._apply(s, instance, workflow, step, user, depth=depth)
+        return instance
 
     def get_instance(self, instance_id: str) -> dict:
         with self.db.read() as s:
@@ -261,29 +266,75 @@ class TvaFlow:
         instance_id = None
         try:
             with self.db.unit_of_work() as s:
-                query = (select(MessageSubscription)
-                         .join(ProcessInstance, ProcessInstance.id == MessageSubscription.instance_id)
-                         .where(MessageSubscription.message_name == name,
-                                MessageSubscription.business_key == business_key,
-                                ProcessInstance.status == "running")
-                         .order_by(MessageSubscription.created_at, MessageSubscription.id).limit(1))
-                subscription = s.scalars(query).first()
+                subscription = self._subscription(s, name, business_key)
                 if subscription is None:
                     raise Conflict(f"no process instance with business key '{business_key}' is waiting for "
                                    f"message '{name}'")
                 instance_id = subscription.instance_id
-                instance = self._instance(s, instance_id, lock=True)
-                workflow = self._load(s, instance)
-                step = self.runtime.deliver_message(workflow, subscription.task_id, name, variables)
-                for event in step.events:
-                    if event.type == "message_received" and event.element_id == subscription.element_id:
-                        event.data = {"message": name, "variables": variables}
-                self._apply(s, instance, workflow, step, user)
+                instance = self._deliver(s, subscription, name, variables, user)
                 return {"instance_id": instance.id, "element_id": subscription.element_id,
                         "status": instance.status}
         except EngineError as exc:
             self._record_failure(instance_id, exc, user)
             raise ProcessFailed(f"the process failed on the message: {exc}") from exc
+
+    @staticmethod
+    def _subscription(s, name: str, business_key: str, exclude: str | None = None):
+        query = (select(MessageSubscription)
+                 .join(ProcessInstance, ProcessInstance.id == MessageSubscription.instance_id)
+                 .where(MessageSubscription.message_name == name, MessageSubscription.business_key == business_key,
+                        ProcessInstance.status == "running")
+                 .order_by(MessageSubscription.created_at, MessageSubscription.id).limit(1))
+        if exclude:
+            query = query.where(ProcessInstance.id != exclude)
+        return s.scalars(query).first()
+
+    def _deliver(self, s, subscription, name: str, variables: dict, user, depth: int = 0) -> ProcessInstance:
+        instance = self._instance(s, subscription.instance_id, lock=True)
+        workflow = self._load(s, instance)
+        step = self.runtime.deliver_message(workflow, subscription.task_id, name, variables)
+        for event in step.events:
+            if event.type == "message_received" and event.element_id == subscription.element_id:
+                event.data = {"message": name, "variables": variables}
+        self._apply(s, instance, workflow, step, user, depth=depth)
+        return instance
+
+    def _dispatch(self, s, sender: ProcessInstance, outgoing, user, depth: int) -> None:
+        """A message one instance sent: to the instance of the same customer waiting for it, else to a
+        process that a message of that name starts (a hand-over), else it just stays in the outbox."""
+        if depth >= 5:  # processes handing a customer back and forth; the outbox keeps the rest
+            log.warning("message %s from %s not dispatched: hand-over chain too long", outgoing.type, sender.id)
+            return
+        variables = outgoing.payload if isinstance(outgoing.payload, dict) else {}
+        subscription = self._subscription(s, outgoing.type, sender.business_key, exclude=sender.id)
+        if subscription is not None:
+            target = s.get(ProcessInstance, subscription.instance_id)
+            try:
+                self._deliver(s, subscription, outgoing.type, variables, user, depth + 1)
+            except EngineError as exc:
+                self._fail(s, target, exc, user)
+            return
+        for definition in self._latest_definitions(s):
+            if outgoing.type in (definition.message_starts or []) and definition.process_key != sender.process_key:
+                started = self._start(s, definition, sender.business_key, {}, user, depth + 1)
+                subscription = self._subscription(s, outgoing.type, sender.business_key, exclude=sender.id)
+                if started.status == "running" and subscription is not None:
+                    try:
+                        self._deliver(s, subscription, outgoing.type, variables, user, depth + 1)
+                    except EngineError as exc:
+                        self._fail(s, started, exc, user)
+
+    def list_outbox(self, business_key=None, recipient=None, type=None, instance_id=None) -> list[dict]:
+        query = select(OutboxEntry).order_by(OutboxEntry.at, OutboxEntry.id)
+        for column, value in ((OutboxEntry.business_key, business_key), (OutboxEntry.recipient, recipient),
+                              (OutboxEntry.type, type), (OutboxEntry.instance_id, instance_id)):
+            if value:
+                query = query.where(column == value)
+        with self.db.read() as s:
+            return [{"id": o.id, "at": _helsinki(o.at), "date": o.at.astimezone(engine_clock.HELSINKI).date().isoformat(),
+                     "instance_id": o.instance_id, "process_key": o.process_key, "business_key": o.business_key,
+                     "type": o.type, "recipient": o.recipient, "element_id": o.element_id, "payload": o.payload}
+                    for o in s.scalars(query)]
 
     def health(self) -> dict:
         with self.db.read() as s:
@@ -365,7 +416,8 @@ class TvaFlow:
                             .where(ProcessInstance.status == "running"))
 
     # -- internals -----------------------------------------------------------------------------------
-    def _apply(self, s, instance: ProcessInstance, workflow, step: Step, user, status: str | None = None) -> None:
+    def _apply(self, s, instance: ProcessInstance, workflow, step: Step, user, status: str | None = None,
+               depth: int = 0) -> None:
         """Write the new state and every projection of one step (caller's transaction)."""
         sa_event.listen(s, "after_commit", lambda _session: self._remember(instance.id, instance.revision, workflow),
                      once=True)
@@ -406,6 +458,13 @@ class TvaFlow:
             s.add(MessageSubscription(instance_id=instance.id, task_id=sub.task_id, element_id=sub.element_id,
                                       message_name=sub.message_name, business_key=instance.business_key,
                                       created_at=now))
+        for message in step.outgoing:
+            s.add(OutboxEntry(instance_id=instance.id, process_key=instance.process_key,
+                              business_key=instance.business_key, at=now, type=message.type,
+                              recipient=message.recipient, element_id=message.element_id, payload=message.payload))
+        s.flush()
+        for message in step.outgoing:
+            self._dispatch(s, instance, message, user, depth)
 
     def _fail(self, s, instance: ProcessInstance, exc: EngineError, user) -> None:
         instance.status, instance.error, instance.updated_at = "failed", str(exc), self.now()
@@ -460,6 +519,14 @@ class TvaFlow:
         definition = s.get(ProcessDefinition, instance.definition_id)
         digest = definition.files.get(filename)
         return json.loads(self._file(s, digest).content) if digest else None
+
+    @staticmethod
+    def _latest_definitions(s) -> list[ProcessDefinition]:
+        latest = (select(ProcessDefinition.process_key, func.max(ProcessDefinition.version).label("version"))
+                  .group_by(ProcessDefinition.process_key).subquery())
+        return list(s.scalars(select(ProcessDefinition).join(
+            latest, (ProcessDefinition.process_key == latest.c.process_key)
+            & (ProcessDefinition.version == latest.c.version))))
 
     @staticmethod
     def _latest_definition(s, process_key: str) -> ProcessDefinition | None:
@@ -568,8 +635,17 @@ def _history_dict(row: HistoryEvent) -> dict:
 
 def _task_dict(t: UserTask) -> dict:
     return {"id": t.id, "element_id": t.element_id, "name": t.name, "candidate_group": t.candidate_group,
-            "assignee": t.assignee, "due_at": _helsinki(t.due_at), "created_at": _helsinki(t.created_at),
+            "assignee": t.assignee, "due_at": _helsinki(t.due_at), "due_date": _last_day(t.due_at),
+            "created_at": _helsinki(t.created_at),
             "instance_id": t.instance_id, "process_key": t.process_key, "business_key": t.business_key}
+
+
+def _last_day(due_at: datetime | None) -> str | None:
+    """The last Finnish day a task may be done on: a deadline at 00:00 means "by the end of the day before"."""
+    if due_at is None:
+        return None
+    local = due_at.astimezone(engine_clock.HELSINKI)
+    return (local - timedelta(microseconds=1)).date().isoformat() if local.time() == time(0) else local.date().isoformat()
 
 
 def _helsinki(value: datetime | None) -> str | None:

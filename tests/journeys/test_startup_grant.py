@@ -82,6 +82,7 @@ def test_granted_six_payments_continuation_twelve_months_then_ends(journey):
             "due_at": "2026-03-01T00:00:00+02:00"} in timers
     assert journey.open_tasks() == ["apply_continuation"]
     assert journey.task("apply_continuation")["due_at"] == "2026-08-01T00:00:00+03:00"
+    assert journey.task("apply_continuation")["due_date"] == "2026-07-31"
 
     payments = []
     for month, days, amount in MONTHLY[:4]:

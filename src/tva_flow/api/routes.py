@@ -45,7 +45,9 @@ clock = Blueprint("clock", __name__, url_prefix=PREFIX,
                   description="The engine's time; a simulated clock can be moved forward")
 decisions = Blueprint("decisions", __name__, url_prefix=PREFIX,
                       description="Evaluate a deployed decision table on its own, with the rules that decided")
-BLUEPRINTS = (health, definitions, instances, tasks, messages, clock, decisions)
+outbox = Blueprint("outbox", __name__, url_prefix=PREFIX,
+                   description="What the processes sent outside: statements, notices, hand-overs, payments")
+BLUEPRINTS = (health, definitions, instances, tasks, messages, clock, decisions, outbox)
 
 
 def _refusals(**descriptions):
@@ -295,3 +297,17 @@ def evaluate_decision(body, decision_id):
     `matched_rules` names the rules that decided, with their annotations (the legal source).
     """
     return service().evaluate_decision(decision_id, body["inputs"])
+
+
+# -- outbox ------------------------------------------------------------------------------------------
+@outbox.route("/outbox", endpoint="list_outbox")
+@outbox.arguments(s.OutboxQuery, location="query", unknown=RAISE)
+@outbox.response(200, s.OutboxEntrySchema(many=True))
+def list_outbox(query):
+    """List the outbox
+
+    Everything the processes sent to someone outside (the benefit payer, the customer, another
+    authority or process), in the order sent, each with its date, recipient, type and payload — what an
+    integration would deliver, written in the same transaction as the step that sent it.
+    """
+    return service().list_outbox(**query)

@@ -133,7 +133,8 @@ class TaskSchema(Schema):
     name = _text("Task name from the diagram")
     candidate_group = _text("Candidate group: the BPMN lane, e.g. asiantuntija")
     assignee = _text("User who claimed the task, or null")
-    due_at = _when("Due date of the task, or null")
+    due_at = _when("When the task falls due (a day's deadline passes at 00:00 Finnish time), or null")
+    due_date = _text("The last Finnish day to do the task on, e.g. 2026-01-20, or null", allow_none=True)
     created_at = _when("When the task was opened")
     instance_id = _text("Process instance id")
     process_key = _text("Process definition key")
@@ -217,6 +218,26 @@ class DecisionResultSchema(Schema):
     inputs = _object("Each input column (by label) with the value it was given")
     required_decisions = fields.List(fields.Dict(), metadata={
         "description": "Evaluations of the decisions this one requires (DRD), evaluated first"})
+
+
+class OutboxQuery(Schema):
+    business_key = _text("Only entries of instances with this business key")
+    recipient = _text("Only entries to this recipient, e.g. kela or asiakas")
+    type = _text("Only entries of this type (the BPMN message name), e.g. labour_policy_statement")
+    instance_id = _text("Only entries of this instance")
+
+
+class OutboxEntrySchema(Schema):
+    id = fields.Integer(metadata={"description": "Entry number, in the order sent"})
+    at = _when("When the process sent it")
+    date = _text("The Finnish date it was sent on")
+    instance_id = _text("The sending instance")
+    process_key = _text("The sending process")
+    business_key = _text("Business key of the sending instance")
+    type = _text("What was sent: the BPMN message name")
+    recipient = _text("To whom", allow_none=True)
+    element_id = _text("The BPMN element that sent it", allow_none=True)
+    payload = fields.Raw(allow_none=True, metadata={"description": "The message's content"})
 
 
 class ClockSchema(Schema):

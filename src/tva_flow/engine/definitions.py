@@ -61,6 +61,7 @@ class ProcessBundle:
     name: str
     bpmn_file: str
     files: dict[str, bytes] = field(default_factory=dict)  # filename -> content
+    message_starts: list[str] = field(default_factory=list)  # names of messages that start the process
 
     @property
     def bundle_hash(self) -> str:
@@ -224,7 +225,8 @@ def build_bundles(files: dict[str, bytes]) -> list[ProcessBundle]:
             if process.get("isExecutable", "true") == "false":
                 continue
             key = process.get("id")
-            bundle = ProcessBundle(key, process.get("name") or key, name, {name: content})
+            bundle = ProcessBundle(key, process.get("name") or key, name, {name: content},
+                                   message_starts=start_messages(root, process))
             for decision_id in called_decisions(process):
                 dmn_name = decisions.get(decision_id)
                 if dmn_name is None:
@@ -253,6 +255,18 @@ def check_decisions(filename: str, content: bytes):
     except DmnError as exc:
         raise DefinitionError(filename, str(exc).removeprefix(f"{filename}, "),
                               element_id=exc.rule_id or exc.decision_id) from exc
+
+
+def start_messages(root, process) -> list[str]:
+    """Names of the messages whose arrival starts the process (message start events)."""
+    names = {m.get("id"): m.get("name") for m in root.iter(f"{{{BPMN_NS}}}message")}
+    found = []
+    for start in process.findall(f"{{{BPMN_NS}}}startEvent"):
+        for definition in start.findall(f"{{{BPMN_NS}}}messageEventDefinition"):
+            name = names.get(definition.get("messageRef"))
+            if name:
+                found.append(name)
+    return found
 
 
 def called_decisions(process) -> list[str]:

@@ -99,13 +99,29 @@ class Subscription:
 
 
 @dataclass
+class Outgoing:
+    """A message the process sent that nothing inside it caught: it goes to the outbox."""
+    type: str
+    recipient: str | None
+    payload: dict | None
+    element_id: str | None = None
+
+
+@dataclass
 class Step:
     events: list[Event] = field(default_factory=list)
+    outgoing: list[Outgoing] = field(default_factory=list)
     status: str = "running"
     open_tasks: list[OpenTask] = field(default_factory=list)
     timers: list[Timer] = field(default_factory=list)
     subscriptions: list[Subscription] = field(default_factory=list)
     variables: dict = field(default_factory=dict)
+
+
+def _throws(task) -> bool:
+    """Whether the task sends its event (throw events, send tasks, end events) rather than waits for it."""
+    kind = type(task.task_spec).__name__
+    return "Throw" in kind or kind in ("SendTask", "EndEvent")
 
 
 def _is_user_task(task) -> bool:
@@ -231,7 +247,12 @@ class Runtime:
             if type(task.task_spec).__name__ == "ScriptTask":
                 data_before[task.id] = deepcopy(task.data)
 
+        throws: list[tuple[str, str]] = []  # (message name, element id) of message throws, in order
+
         def completed(task):
+            definition = _event_definition(task)
+            if isinstance(definition, MessageEventDefinition) and _throws(task):
+                throws.append((definition.name, task.task_spec.bpmn_id))
             if getattr(task.task_spec, "bpmn_id", None) is not None:
                 event = self._completed_event(task)
                 if task.id in data_before:  # what a script set: the history shows computed values
@@ -253,6 +274,18 @@ class Runtime:
         except Exception as exc:  # SpiffWorkflow raises many kinds; all mean the step failed
             task = getattr(exc, "task", None)
             raise EngineError(_describe(exc), task.task_spec.bpmn_id if task is not None else None) from exc
+        for event in workflow.get_events():
+            definition = event.event_definition
+            if not isinstance(definition, MessageEventDefinition):
+                continue
+            element_id = next((e for n, e in throws if n == definition.name), None)
+            if element_id is not None:
+                throws.remove((definition.name, element_id))
+            payload = _json_safe(event.payload) if event.payload is not None else None
+            recipient = payload.get("recipient") if isinstance(payload, dict) else None
+            step.outgoing.append(Outgoing(definition.name, recipient, payload, element_id))
+            step.events.append(Event("message_sent", element_id, definition.name,
+                                     data={"type": definition.name, "recipient": recipient}))
         open_after = self._ready_user_tasks(workflow)
         for task_id, task in open_before.items():
             if task_id not in open_after and task_id not in skip and not task.has_state(TaskState.COMPLETED):
@@ -274,7 +307,7 @@ class Runtime:
         if isinstance(definition, TimerEventDefinition):
             return Event("timer_fired", spec.bpmn_id, spec.bpmn_name,
                          data={"due_at": _iso(_timer_due(task))})
-        if isinstance(definition, MessageEventDefinition) and "Catch" in kind or kind in ("ReceiveTask",):
+        if isinstance(definition, MessageEventDefinition) and not _throws(task):
             return Event("message_received", spec.bpmn_id, spec.bpmn_name, data={"message": definition.name})
         if kind == "BusinessRuleTask":
             trace = task.internal_data.pop(TRACE_KEY, None) or {}

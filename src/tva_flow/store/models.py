@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import (JSON, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text,
+from sqlalchemy import (JSON, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text, text,
                         UniqueConstraint)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -66,6 +66,7 @@ class ProcessDefinition(Base):
     bundle_hash: Mapped[str] = mapped_column(String(64))
     files: Mapped[dict]  # filename -> content hash
     deployed_at: Mapped[datetime]
+    message_starts: Mapped[list] = mapped_column(JSON, default=list, server_default=text("'[]'"))  # message names that start it
 
 
 class ProcessInstance(Base):
@@ -142,3 +143,18 @@ class HistoryEvent(Base):
     name: Mapped[str | None] = mapped_column(String(255))
     user: Mapped[str | None] = mapped_column(String(255))
     data: Mapped[dict | None]
+
+
+class OutboxEntry(Base):
+    """Everything a process sent outside (statements, notices, hand-overs), written with the step."""
+
+    __tablename__ = "outbox"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    instance_id: Mapped[str] = mapped_column(ForeignKey("process_instances.id"), index=True)
+    process_key: Mapped[str] = mapped_column(String(255))
+    business_key: Mapped[str] = mapped_column(String(255), index=True)
+    at: Mapped[datetime]
+    type: Mapped[str] = mapped_column(String(255), index=True)
+    recipient: Mapped[str | None] = mapped_column(String(255), index=True)
+    element_id: Mapped[str | None] = mapped_column(String(255))
+    payload: Mapped[dict | None]

@@ -1,0 +1,51 @@
+"""The outbox: what processes send outside, written with the step; hand-overs start the receiving process."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from tva_flow.api import create_app
+
+MESSAGING = Path(__file__).parent / "fixtures" / "messaging"
+
+
+def test_a_statement_goes_to_the_outbox_a_waiting_process_gets_its_message_and_a_handover_starts_a_process(
+        make_service, sqlite_url):
+    service = make_service(sqlite_url, [MESSAGING])
+    waiter = service.start_instance("fixture_waiter", "010190-123A", {})
+    sender = service.start_instance("fixture_sender", "010190-123A", {"days": 7})
+    assert sender["status"] == "completed"
+
+    outbox = service.list_outbox(business_key="010190-123A")
+    assert [(o["type"], o["recipient"], o["date"]) for o in outbox] == [
+        ("statement", "kela", "2026-01-05"), ("ping", "fixture_waiter", "2026-01-05"),
+        ("fixture_handover", "fixture_receiver", "2026-01-05")]
+    assert outbox[0]["payload"] == {"recipient": "kela", "days": 7}
+    assert outbox[0]["element_id"] == "send_statement" and outbox[2]["element_id"] == "hand_over"
+    # the waiting process of the same customer got the ping …
+    assert service.get_instance(waiter["id"])["status"] == "completed"
+    # … and the hand-over started the receiving process for the same customer
+    (receiver,) = service.list_instances(process_key="fixture_receiver", business_key="010190-123A")
+    (task,) = service.list_tasks(instance_id=receiver["id"])
+    assert task["element_id"] == "take_over"
+    sent = [h for h in service.history(sender["id"]) if h["type"] == "message_sent"]
+    assert [h["name"] for h in sent] == ["statement", "ping", "fixture_handover"]
+
+
+def test_the_outbox_is_filtered_and_served_over_http(make_service, sqlite_url):
+    service = make_service(sqlite_url, [MESSAGING])
+    service.start_instance("fixture_sender", "010190-123A", {"days": 7})
+    service.start_instance("fixture_sender", "020290-123A", {"days": 14})
+    client = create_app(service).test_client()
+    kela = client.get("/api/v1/outbox", query_string={"recipient": "kela"}).json
+    assert [(o["business_key"], o["payload"]["days"]) for o in kela] == [("010190-123A", 7), ("020290-123A", 14)]
+    handovers = client.get("/api/v1/outbox", query_string={"type": "fixture_handover",
+                                                           "business_key": "020290-123A"}).json
+    assert len(handovers) == 1
+    assert client.get("/api/v1/outbox", query_string={"to": "kela"}).status_code == 400
+
+
+def test_a_failing_step_sends_nothing(make_service, sqlite_url):
+    service = make_service(sqlite_url, [MESSAGING])
+    failed = service.start_instance("fixture_sender", "010190-123A", {})  # 'days' missing: the payload fails
+    assert failed["status"] == "failed"
+    assert service.list_outbox(business_key="010190-123A") == []
