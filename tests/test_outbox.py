@@ -49,3 +49,17 @@ def test_a_failing_step_sends_nothing(make_service, sqlite_url):
     failed = service.start_instance("fixture_sender", "010190-123A", {})  # 'days' missing: the payload fails
     assert failed["status"] == "failed"
     assert service.list_outbox(business_key="010190-123A") == []
+
+
+def test_a_customer_overview_lists_cases_open_tasks_and_what_was_sent(make_service, sqlite_url):
+    service = make_service(sqlite_url, [MESSAGING])
+    service.start_instance("fixture_sender", "1234567-8", {"days": 3})
+    client = create_app(service).test_client()
+    overview = client.get("/api/v1/customers/1234567-8").json
+    assert sorted(i["process_key"] for i in overview["instances"]) == ["fixture_receiver", "fixture_sender"]
+    assert [t["element_id"] for t in overview["open_tasks"]] == ["take_over"]
+    assert [o["type"] for o in overview["outbox"]] == ["statement", "ping", "fixture_handover"]
+    assert overview["payments"] == []
+    only_sender = client.get("/api/v1/customers/1234567-8", query_string={"process_key": "fixture_sender"}).json
+    assert only_sender["open_tasks"] == [] and len(only_sender["outbox"]) == 3
+    assert client.get("/api/v1/customers/9999999-9").status_code == 404

@@ -324,6 +324,23 @@ class TvaFlow:
                     except EngineError as exc:
                         self._fail(s, started, exc, user)
 
+    def customer_overview(self, business_key: str, candidate_group: str | None = None,
+                          process_key: str | None = None) -> dict:
+        """One customer's (a person's or an employer's) cases: applications, open tasks, what was sent them.
+
+        ``candidate_group`` narrows the tasks to one role, e.g. ``tyonantaja`` for what the employer itself
+        must do; payments are the outbox entries of type ``payment``.
+        """
+        instances = self.list_instances(process_key=process_key, business_key=business_key)
+        if not instances:
+            raise NotFound(f"no cases with business key '{business_key}'")
+        ids = {i["id"] for i in instances}
+        tasks = [t for t in self.list_tasks(business_key=business_key, candidate_group=candidate_group)
+                 if t["instance_id"] in ids]
+        sent = [o for o in self.list_outbox(business_key=business_key) if o["instance_id"] in ids]
+        return {"business_key": business_key, "instances": instances, "open_tasks": tasks, "outbox": sent,
+                "payments": [o for o in sent if o["type"] == "payment"]}
+
     def list_outbox(self, business_key=None, recipient=None, type=None, instance_id=None) -> list[dict]:
         query = select(OutboxEntry).order_by(OutboxEntry.at, OutboxEntry.id)
         for column, value in ((OutboxEntry.business_key, business_key), (OutboxEntry.recipient, recipient),

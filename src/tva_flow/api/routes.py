@@ -47,7 +47,9 @@ decisions = Blueprint("decisions", __name__, url_prefix=PREFIX,
                       description="Evaluate a deployed decision table on its own, with the rules that decided")
 outbox = Blueprint("outbox", __name__, url_prefix=PREFIX,
                    description="What the processes sent outside: statements, notices, hand-overs, payments")
-BLUEPRINTS = (health, definitions, instances, tasks, messages, clock, decisions, outbox)
+customers = Blueprint("customers", __name__, url_prefix=PREFIX,
+                      description="One customer's view: a person's or an employer's cases, tasks and payments")
+BLUEPRINTS = (health, definitions, instances, tasks, messages, clock, decisions, outbox, customers)
 
 
 def _refusals(**descriptions):
@@ -311,3 +313,19 @@ def list_outbox(query):
     integration would deliver, written in the same transaction as the step that sent it.
     """
     return service().list_outbox(**query)
+
+
+# -- customers ---------------------------------------------------------------------------------------
+@customers.route("/customers/<business_key>", endpoint="customer_overview")
+@customers.arguments(s.CustomerQuery, location="query", unknown=RAISE)
+@customers.response(200, s.CustomerOverviewSchema)
+@_refusals(r404="No case has that business key")
+def customer_overview(query, business_key):
+    """One customer's overview
+
+    For a business key — a person's id or an employer's business id (y-tunnus) — the cases
+    (applications), the open tasks (``candidate_group=tyonantaja`` shows only what the employer itself
+    must do), everything sent to or about the customer, and the payments made (outbox entries of type
+    ``payment``).
+    """
+    return service().customer_overview(business_key, **query)

@@ -240,6 +240,19 @@ class OutboxEntrySchema(Schema):
     payload = fields.Raw(allow_none=True, metadata={"description": "The message's content"})
 
 
+class CustomerQuery(Schema):
+    candidate_group = _text("Only tasks of this role, e.g. tyonantaja or tyonhakija")
+    process_key = _text("Only cases of this process, e.g. pay_subsidy")
+
+
+class CustomerOverviewSchema(Schema):
+    business_key = _text("The customer's business key (person id or y-tunnus)")
+    instances = fields.List(fields.Nested(lambda: InstanceSummarySchema()), metadata={"description": "The cases"})
+    open_tasks = fields.List(fields.Nested(TaskSchema), metadata={"description": "Open tasks of the cases"})
+    outbox = fields.List(fields.Nested(OutboxEntrySchema), metadata={"description": "Everything sent"})
+    payments = fields.List(fields.Nested(OutboxEntrySchema), metadata={"description": "Payments made"})
+
+
 class ClockSchema(Schema):
     now = _when("Current time of the engine's clock")
     simulated = fields.Boolean(metadata={"description": "Whether time moves only when told to"})
