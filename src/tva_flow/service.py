@@ -10,14 +10,14 @@ from __future__ import annotations
 import json
 import logging
 from collections import OrderedDict
-from datetime import datetime, time, timedelta
+from datetime import datetime
 from uuid import uuid4
 
 from dateutil.relativedelta import relativedelta
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from sqlalchemy import event as sa_event, func, select
 
-from . import forms
+from . import forms, views
 from .engine import clock as engine_clock
 from .engine.clock import Clock, SystemClock
 from .engine.definitions import (DefinitionError, ProcessBundle, build_bundles, content_hash, kind_of,
@@ -27,6 +27,7 @@ from .errors import BadRequest, Conflict, Invalid, NotFound, ProcessFailed
 from .store.db import Database
 from .store.models import (CurrentFile, DefinitionFile, HistoryEvent, MessageSubscription, OutboxEntry,
                            PendingTimer, ProcessDefinition, ProcessInstance, UserTask)
+from .views import helsinki as _helsinki
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +95,7 @@ class TvaFlow:
             for bundle in bundles:
                 latest = self._latest_definition(s, bundle.process_key)
                 if latest is not None and latest.bundle_hash == bundle.bundle_hash:
-                    result.append(self._definition_dict(latest, created=False))
+                    result.append(views.definition(latest, created=False))
                     continue
                 definition = ProcessDefinition(
                     process_key=bundle.process_key, version=(latest.version + 1) if latest else 1,
@@ -103,7 +104,7 @@ class TvaFlow:
                     message_starts=bundle.message_starts)
                 s.add(definition)
                 s.flush()
-                result.append(self._definition_dict(definition, created=True))
+                result.append(views.definition(definition, created=True))
         return {"deployed": sorted(files), "processes": result}
 
     def list_definitions(self) -> list[dict]:
@@ -113,7 +114,7 @@ class TvaFlow:
             by_key: dict[str, list] = {}
             for row in rows:
                 by_key.setdefault(row.process_key, []).append(row)
-            return [self._definition_dict(versions[-1], versions=[v.version for v in versions])
+            return [views.definition(versions[-1], versions=[v.version for v in versions])
                     for versions in by_key.values()]
 
     @staticmethod
@@ -137,7 +138,7 @@ class TvaFlow:
             if definition is None:
                 raise NotFound(f"no process definition '{process_key}' is deployed", {"process_key": "unknown"})
             instance = self._start(s, definition, business_key, variables or {}, user)
-            return self._instance_dict(s, instance)
+            return views.instance(s, instance)
 
     def _start(self, s, definition: ProcessDefinition, business_key: str, variables: dict, user,
                depth: int = 0) -> ProcessInstance:
@@ -159,23 +160,15 @@ class TvaFlow:
 
     def get_instance(self, instance_id: str) -> dict:
         with self.db.read() as s:
-            return self._instance_dict(s, self._instance(s, instance_id))
+            return views.instance(s, self._instance(s, instance_id))
 
     def list_instances(self, process_key=None, business_key=None, status=None) -> list[dict]:
-        query = select(ProcessInstance).order_by(ProcessInstance.started_at, ProcessInstance.id)
-        for column, value in ((ProcessInstance.process_key, process_key),
-                              (ProcessInstance.business_key, business_key), (ProcessInstance.status, status)):
-            if value:
-                query = query.where(column == value)
         with self.db.read() as s:
-            return [self._instance_summary(i) for i in s.scalars(query)]
+            return views.instances(s, process_key=process_key, business_key=business_key, status=status)
 
     def history(self, instance_id: str) -> list[dict]:
         with self.db.read() as s:
-            self._instance(s, instance_id)
-            rows = s.scalars(select(HistoryEvent).where(HistoryEvent.instance_id == instance_id)
-                             .order_by(HistoryEvent.id))
-            return [_history_dict(r) for r in rows]
+            return views.history(s, self._instance(s, instance_id).id)
 
     def cancel_instance(self, instance_id: str, user: str | None = None) -> dict:
         with self.db.unit_of_work() as s:
@@ -186,28 +179,19 @@ class TvaFlow:
             step = self.runtime.cancel(workflow)
             step.events.append(_event("cancelled", user=user))
             self._apply(s, instance, workflow, step, user, status="cancelled")
-            return self._instance_dict(s, instance)
+            return views.instance(s, instance)
 
     # -- user tasks ----------------------------------------------------------------------------------
     def list_tasks(self, candidate_group=None, assignee=None, process_key=None, business_key=None,
                    instance_id=None) -> list[dict]:
-        query = select(UserTask).where(UserTask.status == "open").order_by(UserTask.created_at, UserTask.id)
-        for column, value in ((UserTask.candidate_group, candidate_group), (UserTask.assignee, assignee),
-                              (UserTask.process_key, process_key), (UserTask.business_key, business_key),
-                              (UserTask.instance_id, instance_id)):
-            if value:
-                query = query.where(column == value)
         with self.db.read() as s:
-            return [_task_dict(t) for t in s.scalars(query)]
+            return views.open_tasks(s, candidate_group=candidate_group, assignee=assignee, process_key=process_key,
+                                    business_key=business_key, instance_id=instance_id)
 
     def get_task(self, task_id: str) -> dict:
         with self.db.read() as s:
             task = self._task(s, task_id)
-            result = _task_dict(task)
-            result["status"] = task.status
-            result["data"] = task.data
-            result["form"] = {"schema": self._form(s, task, task.form), "ui_schema": self._form(s, task, task.ui_form)}
-            return result
+            return views.task_detail(task, self._form(s, task, task.form), self._form(s, task, task.ui_form))
 
     def claim_task(self, task_id: str, user: str) -> dict:
         with self.db.unit_of_work() as s:
@@ -217,7 +201,7 @@ class TvaFlow:
             if task.assignee != user:
                 task.assignee = user
                 s.add(_history(task.instance_id, self.now(), "task_claimed", task, user))
-            return _task_dict(task)
+            return views.task(task)
 
     def unclaim_task(self, task_id: str, user: str | None = None) -> dict:
         with self.db.unit_of_work() as s:
@@ -227,7 +211,7 @@ class TvaFlow:
             if task.assignee:
                 s.add(_history(task.instance_id, self.now(), "task_unclaimed", task, user or task.assignee))
                 task.assignee = None
-            return _task_dict(task)
+            return views.task(task)
 
     def complete_task(self, task_id: str, user: str, data: dict) -> dict:
         """Complete a user task with form data. An unclaimed task is claimed by ``user`` on the way."""
@@ -254,7 +238,7 @@ class TvaFlow:
                 task.assignee, task.status, task.completed_by = user, "completed", user
                 task.closed_at, task.data = self.now(), data
                 self._apply(s, instance, workflow, step, user)
-                return self._instance_dict(s, instance)
+                return views.instance(s, instance)
         except EngineError as exc:
             self._record_failure(task_id_instance(self, task_id), exc, user)
             raise ProcessFailed(f"the process failed after the task: {exc}") from exc
@@ -326,32 +310,17 @@ class TvaFlow:
 
     def customer_overview(self, business_key: str, candidate_group: str | None = None,
                           process_key: str | None = None) -> dict:
-        """One customer's (a person's or an employer's) cases: applications, open tasks, what was sent them.
-
-        ``candidate_group`` narrows the tasks to one role, e.g. ``tyonantaja`` for what the employer itself
-        must do; payments are the outbox entries of type ``payment``.
-        """
-        instances = self.list_instances(process_key=process_key, business_key=business_key)
-        if not instances:
+        """One customer's (a person's or an employer's) cases, open tasks, what was sent and payments made."""
+        with self.db.read() as s:
+            overview = views.customer(s, business_key, candidate_group=candidate_group, process_key=process_key)
+        if overview is None:
             raise NotFound(f"no cases with business key '{business_key}'")
-        ids = {i["id"] for i in instances}
-        tasks = [t for t in self.list_tasks(business_key=business_key, candidate_group=candidate_group)
-                 if t["instance_id"] in ids]
-        sent = [o for o in self.list_outbox(business_key=business_key) if o["instance_id"] in ids]
-        return {"business_key": business_key, "instances": instances, "open_tasks": tasks, "outbox": sent,
-                "payments": [o for o in sent if o["type"] == "payment"]}
+        return overview
 
     def list_outbox(self, business_key=None, recipient=None, type=None, instance_id=None) -> list[dict]:
-        query = select(OutboxEntry).order_by(OutboxEntry.at, OutboxEntry.id)
-        for column, value in ((OutboxEntry.business_key, business_key), (OutboxEntry.recipient, recipient),
-                              (OutboxEntry.type, type), (OutboxEntry.instance_id, instance_id)):
-            if value:
-                query = query.where(column == value)
         with self.db.read() as s:
-            return [{"id": o.id, "at": _helsinki(o.at), "date": o.at.astimezone(engine_clock.HELSINKI).date().isoformat(),
-                     "instance_id": o.instance_id, "process_key": o.process_key, "business_key": o.business_key,
-                     "type": o.type, "recipient": o.recipient, "element_id": o.element_id, "payload": o.payload}
-                    for o in s.scalars(query)]
+            return views.outbox(s, business_key=business_key, recipient=recipient, type=type,
+                                instance_id=instance_id)
 
     def health(self) -> dict:
         with self.db.read() as s:
@@ -576,39 +545,6 @@ class TvaFlow:
             raise Conflict(f"task is already {task.status}")
         return task
 
-    def _instance_dict(self, s, instance: ProcessInstance) -> dict:
-        result = self._instance_summary(instance)
-        result["variables"] = instance.variables
-        result["error"] = instance.error
-        result["open_tasks"] = [_task_dict(t) for t in s.scalars(
-            select(UserTask).where(UserTask.instance_id == instance.id, UserTask.status == "open")
-            .order_by(UserTask.created_at, UserTask.id))]
-        result["pending_timers"] = [
-            {"element_id": t.element_id, "name": t.name, "due_at": _helsinki(t.due_at)}
-            for t in s.scalars(select(PendingTimer).where(PendingTimer.instance_id == instance.id)
-                               .order_by(PendingTimer.due_at, PendingTimer.id))]
-        result["message_subscriptions"] = [
-            {"element_id": m.element_id, "message_name": m.message_name}
-            for m in s.scalars(select(MessageSubscription).where(MessageSubscription.instance_id == instance.id))]
-        return result
-
-    @staticmethod
-    def _instance_summary(instance: ProcessInstance) -> dict:
-        return {"id": instance.id, "process_key": instance.process_key, "version": instance.version,
-                "business_key": instance.business_key, "status": instance.status,
-                "started_at": _helsinki(instance.started_at), "ended_at": _helsinki(instance.ended_at)}
-
-    @staticmethod
-    def _definition_dict(d: ProcessDefinition, created: bool | None = None, versions=None) -> dict:
-        result = {"process_key": d.process_key, "name": d.name, "version": d.version, "bpmn_file": d.bpmn_file,
-                  "files": d.files, "deployed_at": _helsinki(d.deployed_at)}
-        if created is not None:
-            result["created"] = created
-        if versions is not None:
-            result["versions"] = versions
-        return result
-
-
 def evaluate_in_files(files: dict[str, bytes], decision: str, inputs: dict) -> dict:
     """Find a decision by id or name among DMN files and evaluate it: the result and how it came about."""
     from .engine.decisions import decide, load_dmn
@@ -643,30 +579,6 @@ def _event(type_: str, element_id=None, name=None, data=None, user=None):
 def _history(instance_id, at, type_, task: UserTask, user) -> HistoryEvent:
     return HistoryEvent(instance_id=instance_id, at=at, type=type_, element_id=task.element_id, name=task.name,
                         user=user, data={"task_id": task.id})
-
-
-def _history_dict(row: HistoryEvent) -> dict:
-    return {"id": row.id, "at": _helsinki(row.at), "type": row.type, "element_id": row.element_id,
-            "name": row.name, "user": row.user, "data": row.data}
-
-
-def _task_dict(t: UserTask) -> dict:
-    return {"id": t.id, "element_id": t.element_id, "name": t.name, "candidate_group": t.candidate_group,
-            "assignee": t.assignee, "due_at": _helsinki(t.due_at), "due_date": _last_day(t.due_at),
-            "created_at": _helsinki(t.created_at),
-            "instance_id": t.instance_id, "process_key": t.process_key, "business_key": t.business_key}
-
-
-def _last_day(due_at: datetime | None) -> str | None:
-    """The last Finnish day a task may be done on: a deadline at 00:00 means "by the end of the day before"."""
-    if due_at is None:
-        return None
-    local = due_at.astimezone(engine_clock.HELSINKI)
-    return (local - timedelta(microseconds=1)).date().isoformat() if local.time() == time(0) else local.date().isoformat()
-
-
-def _helsinki(value: datetime | None) -> str | None:
-    return value.astimezone(engine_clock.HELSINKI).isoformat() if value else None
 
 
 def _parse_when(value) -> datetime:
