@@ -1,0 +1,107 @@
+"""A pay-subsidy application driven end to end through the HTTP API alone, as an employer portal, a caseworker
+client and a tester would: each task completed with data its own form (GET /tasks/{id}) accepts, time moved
+only through POST /clock/advance, the payments read from the outbox.
+
+Basic subsidy (statutory-rules.md §2): applied Mon 5.1.2026 for an employment 1.2.–31.12.2026, decided Wed
+7.1.2026: 50 %, at most 1 260 €/month, 5 months 1.2.–30.6.2026.
+"""
+from __future__ import annotations
+
+import jsonschema
+import pytest
+
+from tests.journeys.test_pay_subsidy import APPLICATION, CASEWORKER, EMPLOYER, EMPLOYER_OK, PAYMENT_OK, PERSON_OK
+from tva_flow.api import create_app
+
+API = "/api/v1"
+
+
+@pytest.fixture
+def client(service):
+    return create_app(service).test_client()
+
+
+def ok(response, status=200):
+    assert response.status_code == status, response.get_data(as_text=True)
+    return response.json
+
+
+def open_task(client, instance_id: str, element_id: str) -> dict:
+    tasks = ok(client.get(f"{API}/tasks", query_string={"instance_id": instance_id}))
+    found = [t for t in tasks if t["element_id"] == element_id]
+    assert found, f"no open {element_id}: {[t['element_id'] for t in tasks]}"
+    return found[0]
+
+
+def fill(client, instance_id: str, element_id: str, user: str, group: str, data: dict) -> dict:
+    """Fetch the task's form, check the data against it as a form UI would, claim, complete."""
+    task = ok(client.get(f"{API}/tasks/{open_task(client, instance_id, element_id)['id']}"))
+    assert task["candidate_group"] == group
+    jsonschema.validate(data, task["form"]["schema"], format_checker=jsonschema.FormatChecker())
+    assert task["form"]["ui_schema"]["ui:order"]
+    ok(client.post(f"{API}/tasks/{task['id']}/claim", json={"user": user}))
+    return ok(client.post(f"{API}/tasks/{task['id']}/complete", json={"user": user, "data": data}))
+
+
+def advance(client, to: str) -> list[dict]:
+    return ok(client.post(f"{API}/clock/advance", json={"to": to}))["fired"]
+
+
+def test_pay_subsidy_over_http(client):
+    assert "pay_subsidy" in [d["process_key"] for d in ok(client.get(f"{API}/process-definitions"))]
+    assert ok(client.get(f"{API}/clock")) == {"now": "2026-01-05T09:00:00+02:00", "simulated": True}
+    # the terms on their own, as a caseworker would look them up
+    terms = ok(client.post(f"{API}/decisions/pay_subsidy_terms/evaluate", json={"inputs": {
+        "decision_date": "2026-01-07", "category": "basic", "unemployed_months_of_last_28": 8}}))
+    assert terms["result"] == {"percent": 50, "monthly_cap_eur": 1260, "max_months": 5}
+
+    instance = ok(client.post(f"{API}/process-instances", json={
+        "process_key": "pay_subsidy", "business_key": EMPLOYER, "variables": {}}), 201)
+    iid = instance["id"]
+    # 422: the form wants a y-tunnus of the form 1234567-8; nothing changes
+    task = open_task(client, iid, "submit_application")
+    refused = client.post(f"{API}/tasks/{task['id']}/complete",
+                          json={"user": EMPLOYER, "data": {**APPLICATION, "business_id": "1234567"}})
+    assert refused.status_code == 422 and "business_id" in refused.json["fields"]
+    fill(client, iid, "submit_application", EMPLOYER, "tyonantaja", APPLICATION)
+
+    advance(client, "2026-01-07T10:00:00+02:00")
+    fill(client, iid, "check_person", CASEWORKER, "asiantuntija", PERSON_OK)
+    fill(client, iid, "check_employer", CASEWORKER, "asiantuntija", EMPLOYER_OK)
+    (decision,) = ok(client.get(f"{API}/outbox", query_string={"business_key": EMPLOYER,
+                                                                "type": "pay_subsidy_decision"}))
+    assert decision["date"] == "2026-01-07" and decision["recipient"] == EMPLOYER
+    assert (decision["payload"]["start"], decision["payload"]["end"]) == ("2026-02-01", "2026-06-30")
+
+    applications = [("2026-03-03T09:00:00+02:00", "2026-02-01", "2026-02-28", 3000),
+                    ("2026-04-02T09:00:00+03:00", "2026-03-01", "2026-03-31", 2400),
+                    ("2026-07-02T09:00:00+03:00", "2026-04-01", "2026-06-30", 9000)]
+    for when, start, end, costs in applications:
+        fired = advance(client, when)
+        assert any(f["element_id"] == "payment_application_opens" for f in fired)
+        # the employer's own view: what it must do now
+        mine = ok(client.get(f"{API}/customers/{EMPLOYER}", query_string={"candidate_group": "tyonantaja"}))
+        assert [t["element_id"] for t in mine["open_tasks"]] == ["apply_payment"]
+        fill(client, iid, "apply_payment", EMPLOYER, "tyonantaja",
+             {"period_start": start, "period_end": end, "pay_costs_eur": costs, "working_time_percent": 100})
+        fill(client, iid, "check_payment", CASEWORKER, "asiantuntija", PAYMENT_OK)
+
+    paid = ok(client.get(f"{API}/outbox", query_string={"business_key": EMPLOYER, "type": "payment"}))
+    assert [(p["date"], p["payload"]["period_start"], p["payload"]["period_end"], p["payload"]["pay_costs_eur"],
+             p["payload"]["cap_eur"], p["payload"]["amount_eur"]) for p in paid] == [
+        ("2026-03-03", "2026-02-01", "2026-02-28", 3000, 1260.0, 1260.0),
+        ("2026-04-02", "2026-03-01", "2026-03-31", 2400, 1260.0, 1200.0),
+        ("2026-07-02", "2026-04-01", "2026-06-30", 9000, 3780.0, 3780.0)]
+    assert all(p["recipient"] == EMPLOYER and p["payload"]["percent"] == 50 for p in paid)
+    assert [p["payload"]["decision_date"] for p in paid] == ["2026-03-03", "2026-04-02", "2026-07-02"]
+
+    final = ok(client.get(f"{API}/process-instances/{iid}"))
+    assert final["status"] == "completed" and final["ended_at"] == "2026-07-02T09:00:00+03:00"
+    assert final["open_tasks"] == [] and final["pending_timers"] == []
+    overview = ok(client.get(f"{API}/customers/{EMPLOYER}"))
+    assert [p["payload"]["amount_eur"] for p in overview["payments"]] == [1260.0, 1200.0, 3780.0]
+    history = ok(client.get(f"{API}/process-instances/{iid}/history"))
+    kinds = [h["type"] for h in history]
+    assert kinds[0] == "started" and kinds[-1] == "ended"
+    assert kinds.count("message_sent") == 1 + 3
+    assert kinds.count("task_completed") == 3 + 3 * 2
