@@ -72,3 +72,23 @@ def test_a_stale_timer_row_is_dropped_instead_of_blocking_the_loop(make_service,
     result = service.advance_clock(to="2026-01-09T00:00:00+02:00")
     assert [f["element_id"] for f in result["fired"]] == ["ghost", "review_deadline"]
     assert service.get_instance(instance["id"])["status"] == "completed"
+
+
+def test_waiting_for_whichever_comes_first_a_date_or_a_message(make_service, sqlite_url):
+    service = make_service(sqlite_url, [TIMERS])
+    by_date = service.start_instance("fixture_event_gateway", "a", {"due": "2026-04-05T00:00:00+03:00"})
+    by_message = service.start_instance("fixture_event_gateway", "b", {"due": "2026-04-05T00:00:00+03:00"})
+    waiting = service.get_instance(by_date["id"])
+    assert waiting["pending_timers"] == [{"element_id": "first_of", "name": "Kumpi ensin?",
+                                          "due_at": "2026-04-05T00:00:00+03:00"}]
+    assert waiting["message_subscriptions"] == [{"element_id": "first_of", "message_name": "unemployment_ends"}]
+
+    service.send_message("unemployment_ends", "b", {"end_date": "2026-03-01"})
+    after_message = service.get_instance(by_message["id"])
+    assert after_message["status"] == "completed" and after_message["pending_timers"] == []
+    assert [h["element_id"] for h in service.history(by_message["id"]) if h["type"] == "end_event"] == ["eg_by_message"]
+
+    fired = service.advance_clock(to="2026-04-06T00:00:00+03:00")["fired"]
+    assert [(f["business_key"], f["fired_at"]) for f in fired] == [("a", "2026-04-05T00:00:00+03:00")]
+    assert [h["type"] for h in service.history(by_date["id"]) if h["element_id"] == "first_of"][-1] == "timer_fired"
+    assert [h["element_id"] for h in service.history(by_date["id"]) if h["type"] == "end_event"] == ["eg_by_date"]

@@ -17,6 +17,7 @@ from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnviron
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     CycleTimerEventDefinition, TimerEventDefinition)
 from SpiffWorkflow.bpmn.util import BpmnEvent
@@ -119,6 +120,14 @@ class Step:
     variables: dict = field(default_factory=dict)
 
 
+def _awaited(task) -> list:
+    """The events a waiting task waits for: its own, or each of an event-based gateway's."""
+    definition = _event_definition(task)
+    if isinstance(definition, MultipleEventDefinition):
+        return list(definition.event_definitions)
+    return [definition] if definition is not None else []
+
+
 def _throws(task) -> bool:
     """Whether the task sends its event (throw events, send tasks, end events) rather than waits for it."""
     kind = type(task.task_spec).__name__
@@ -211,9 +220,9 @@ class Runtime:
 
     def deliver_message(self, workflow, task_id: str, name: str, variables: dict) -> Step:
         task = self._task(workflow, task_id)
-        definition = _event_definition(task) if task else None
-        if (definition is None or not isinstance(definition, MessageEventDefinition) or definition.name != name
-                or not task.has_state(TaskState.WAITING)):
+        awaited = [d for d in (_awaited(task) if task else []) if isinstance(d, MessageEventDefinition)]
+        definition = next((d for d in awaited if d.name == name), None)
+        if definition is None or not task.has_state(TaskState.WAITING):
             raise LookupError(task_id)
 
         def act():
@@ -302,6 +311,9 @@ class Runtime:
     def _completed_event(self, task) -> Event:
         spec = task.task_spec
         definition = _event_definition(task)
+        if isinstance(definition, MultipleEventDefinition):  # e.g. an event-based gateway: what came first
+            seen = task.internal_data.get("seen_events") or []
+            definition = seen[0].event_definition if seen else definition
         kind = type(spec).__name__
         if isinstance(definition, CycleTimerEventDefinition):  # its rounds were recorded as they fired
             return Event("step_completed", spec.bpmn_id, spec.bpmn_name, data={"type": "cycle timer ended"})
@@ -334,14 +346,14 @@ class Runtime:
             if _is_user_task(task):
                 step.open_tasks.append(self._open_task(task))
         for task in workflow.get_tasks(state=TaskState.WAITING):
-            definition = _event_definition(task)
-            if isinstance(definition, TimerEventDefinition):
-                due = _timer_due(task)
-                if due is not None:
-                    step.timers.append(Timer(str(task.id), task.task_spec.bpmn_id, task.task_spec.bpmn_name or
-                                             definition.name, due))
-            elif isinstance(definition, MessageEventDefinition):
-                step.subscriptions.append(Subscription(str(task.id), task.task_spec.bpmn_id, definition.name))
+            for definition in _awaited(task):
+                if isinstance(definition, TimerEventDefinition):
+                    due = _timer_due(task)
+                    if due is not None:
+                        step.timers.append(Timer(str(task.id), task.task_spec.bpmn_id,
+                                                 task.task_spec.bpmn_name or definition.name, due))
+                elif isinstance(definition, MessageEventDefinition):
+                    step.subscriptions.append(Subscription(str(task.id), task.task_spec.bpmn_id, definition.name))
 
     def _open_task(self, task) -> OpenTask:
         spec = task.task_spec
