@@ -539,7 +539,8 @@ def _timer_due(task) -> datetime | None:
 
 
 def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None
+    """Finnish time, like every other time the history shows."""
+    return value.astimezone(clock.HELSINKI).isoformat() if value else None
 
 
 def _describe(exc: Exception) -> str:
