@@ -16,7 +16,8 @@ with frozen time (freezegun):
 Each period's payments and its continuation run as separate tokens with separate data, so there is no
 process-level list of payments: the result collects them from the completed ``record_payment`` and
 ``record_lapse`` tasks (their ``payment_result``), and the continuation decisions from the tasks that
-recorded them.
+recorded them. What the process sends (its message throw events: the decisions and the payments, which
+tva-flow writes to its outbox) is collected from SpiffWorkflow's uncaught events after each step.
 
 Timers fire one by one in due order, each a second after its due time (SpiffWorkflow fires a timer only
 when its due time is strictly in the past). Every form submission is validated against the user task's
@@ -37,6 +38,7 @@ import jsonschema
 from dateutil.relativedelta import relativedelta
 from freezegun import freeze_time
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
+from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
@@ -82,6 +84,14 @@ class Journey:
         engine = PythonScriptEngine(environment=TaskDataEnvironment(dict(EXPRESSION_FUNCTIONS)))
         self.workflow = BpmnWorkflow(specs["spec"], specs["subprocess_specs"], script_engine=engine)
         self.log: list[tuple[str, str]] = []   # (Finnish time, what happened)
+        self.sent: list[tuple[str, str, dict]] = []   # (Finnish date, message name, payload): the outbox
+
+    def _steps(self) -> None:
+        """Run the engine; keep every message it sent that nothing in the process caught."""
+        self.workflow.do_engine_steps()
+        for event in self.workflow.get_events():
+            if isinstance(event.event_definition, MessageEventDefinition):
+                self.sent.append((f"{self.now():%Y-%m-%d}", event.event_definition.name, event.payload))
 
     # -- time --------------------------------------------------------------------------------------
     def now(self) -> datetime:
@@ -97,7 +107,7 @@ class Journey:
     def _refresh(self) -> None:
         refresh = getattr(self.workflow, "refresh_timers", None) or self.workflow.refresh_waiting_tasks
         refresh()
-        self.workflow.do_engine_steps()
+        self._steps()
 
     def at(self, when: str | datetime) -> None:
         """Move the clock to ``when``, firing every timer due before it at its own time, in due order."""
@@ -143,7 +153,7 @@ class Journey:
         jsonschema.validate(form_data, schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
         task.data.update(form_data)
         task.run()
-        self.workflow.do_engine_steps()
+        self._steps()
         self.log.append((f"{self.now():%d.%m.%Y %H:%M}", f"{task.task_spec.bpmn_name} ({bpmn_id})"))
 
     @property
@@ -201,6 +211,7 @@ class JourneyResult:
     payments: list[dict] = field(repr=False)
     decision: dict = field(repr=False)
     continuation_decisions: list[dict] = field(repr=False)
+    sent: list[tuple[str, str, dict]] = field(repr=False)   # (date, message name, payload), in order
     recorded_continuation_decisions: list[dict] = field(repr=False)
     months_granted_total: int | None = field(repr=False)
     workflow: BpmnWorkflow = field(repr=False)
@@ -216,14 +227,14 @@ def run_granted_journey(specs: dict) -> JourneyResult:
     with freeze_time(helsinki("2026-01-07T10:00")) as frozen:
         journey = Journey(specs, frozen)
         wf = journey.workflow
-        wf.do_engine_steps()
+        journey._steps()
         forms = JOURNEY_FORMS
         journey.complete("submit_application", forms["submit_application"])
 
         journey.at("2026-01-14T09:00")
         journey.complete("assess_application", forms["assess_application"])
         decision = dict(journey.data["decision"])
-        assert decision == {"outcome": "granted", "date": "2026-01-14", "start": "2026-02-01",
+        assert decision == {"outcome": "granted", "decision_date": "2026-01-14", "start": "2026-02-01",
                             "end": "2026-07-31", "months": 6}, decision
 
         continuation_decisions = []
@@ -253,6 +264,7 @@ def run_granted_journey(specs: dict) -> JourneyResult:
             payments=payments,
             decision=decision,
             continuation_decisions=continuation_decisions,
+            sent=journey.sent,
             recorded_continuation_decisions=_recorded_continuation_decisions(wf),
             months_granted_total=data.get("months_granted_total"),
             workflow=wf,
@@ -307,6 +319,15 @@ def check_granted_journey(result: JourneyResult) -> None:
     assert refused["reasons"] == ["Starttirahaa voidaan maksaa yhteensä enintään 12 kuukautta"], refused
     assert [d["outcome"] for d in result.recorded_continuation_decisions] == ["granted", "refused"]
     assert result.months_granted_total == MONTHS
+    # what was sent: the grant decision, 12 payments (each the day after its month's application
+    # opened), and the two continuation decisions — all to the applicant
+    payments = [(on, payload) for on, name, payload in result.sent if name == "payment"]
+    assert [payload for _, payload in payments] == [dict(p, recipient="hakija") for p in result.payments]
+    assert payments[0][0] == "2026-03-02" and payments[-1][0] == "2027-02-02", payments
+    decisions = [(on, name, payload["outcome"]) for on, name, payload in result.sent if name != "payment"]
+    assert decisions == [("2026-01-14", "startup_grant_decision", "granted"),
+                         ("2026-06-17", "startup_grant_continuation_decision", "granted"),
+                         ("2026-12-17", "startup_grant_continuation_decision", "refused")], decisions
 
 
 if __name__ == "__main__":

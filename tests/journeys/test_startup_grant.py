@@ -3,8 +3,13 @@
 Legal values (statutory-rules.md §3, in dmn/): granted 6 months at a time, at most 12 in total; paid
 monthly in arrears for 5 days a week at the basic daily allowance (37,21 €/day); a payment application
 later than 2 months after the period ends is lost.
+
+What the applicant is sent — the decisions, each payment, a rejected or lapsed month — is read from the
+outbox, with the date it was sent.
 """
 from __future__ import annotations
+
+import calendar
 
 import pytest
 
@@ -44,6 +49,11 @@ def next_month(month: str) -> str:
     return f"{year + mon // 12}-{mon % 12 + 1:02d}"
 
 
+def month_end(month: str) -> str:
+    year, mon = map(int, month.split("-"))
+    return f"{month}-{calendar.monthrange(year, mon)[1]:02d}"
+
+
 @pytest.fixture
 def journey(service):
     return Journey(service, "startup_grant", APPLICANT)
@@ -60,6 +70,11 @@ def apply_and_get_granted(journey: Journey) -> None:
     journey.do("assess_application", CASEWORKER, ALL_CONDITIONS_MET)
 
 
+def sent(journey: Journey, type_: str | None = None) -> list[dict]:
+    """What the process sent about the applicant (the outbox), oldest first."""
+    return journey.service.list_outbox(business_key=APPLICANT, type=type_)
+
+
 def pay_month(journey: Journey, month: str) -> dict:
     """On the 3rd of the next month the applicant applies for the month; the caseworker checks it."""
     journey.on(f"{next_month(month)}-03T09:00:00+02:00")
@@ -71,8 +86,12 @@ def pay_month(journey: Journey, month: str) -> dict:
 def test_granted_six_payments_continuation_twelve_months_then_ends(journey):
     apply_and_get_granted(journey)
     decision = journey.instance()["variables"]["decision"]
-    assert decision == {"outcome": "granted", "date": "2026-01-07", "start": "2026-02-01", "end": "2026-07-31",
-                        "months": 6}
+    assert decision == {"outcome": "granted", "decision_date": "2026-01-07", "start": "2026-02-01",
+                        "end": "2026-07-31", "months": 6}
+    # the grant decision goes to the applicant on Wed 7.1.2026
+    (grant,) = sent(journey, "startup_grant_decision")
+    assert (grant["date"], grant["recipient"], grant["element_id"]) == ("2026-01-07", "hakija", "grant_decision_sent")
+    assert grant["payload"] == {"recipient": "hakija", **decision}
     (terms,) = journey.history("decision_evaluated", "determine_terms")
     assert terms["data"]["outputs"] == {"period_months": 6, "max_total_months": 12, "application_window_months": 2}
 
@@ -97,7 +116,12 @@ def test_granted_six_payments_continuation_twelve_months_then_ends(journey):
     journey.on("2026-06-17T09:00:00+03:00")
     journey.do("assess_continuation", CASEWORKER, CONTINUATION_OK)
     (continuation,) = journey.set_by("record_continuation", "continuation_decision")
-    assert continuation == {"outcome": "granted", "date": "2026-06-17", "start": "2026-08-01", "months": 6}
+    assert continuation == {"outcome": "granted", "decision_date": "2026-06-17", "start": "2026-08-01",
+                            "end": "2027-01-31", "months": 6}
+    (continued,) = sent(journey, "startup_grant_continuation_decision")
+    assert (continued["date"], continued["recipient"], continued["element_id"]) == (
+        "2026-06-17", "hakija", "continuation_decision_sent")
+    assert continued["payload"] == {"recipient": "hakija", **continuation}
 
     for month, days, amount in MONTHLY[4:]:
         payments.append(pay_month(journey, month))
@@ -106,8 +130,23 @@ def test_granted_six_payments_continuation_twelve_months_then_ends(journey):
 
     assert [(p["start"][:7], p["days"], p["amount_eur"], p["status"]) for p in payments] == [
         (month, days, amount, "paid") for month, days, amount in MONTHLY]
-    assert [p["date"] for p in payments][:2] == ["2026-03-03", "2026-04-03"]
+    assert [p["decision_date"] for p in payments][:2] == ["2026-03-03", "2026-04-03"]
     assert round(sum(p["amount_eur"] for p in payments), 2) == 9674.60
+
+    # Each month's payment is sent on the day it is decided: February's 744,20 € on Tue 3.3.2026.
+    paid = sent(journey, "payment")
+    assert [(o["date"], o["payload"]["start"], o["payload"]["end"], o["payload"]["days"], o["payload"]["amount_eur"])
+            for o in paid] == [(f"{next_month(month)}-03", f"{month}-01", month_end(month), days, amount)
+                               for month, days, amount in MONTHLY]
+    assert paid[0]["date"] == "2026-03-03" and paid[0]["payload"]["amount_eur"] == 744.20
+    assert paid[-1]["date"] == "2027-02-03" and paid[-1]["payload"]["end"] == "2027-01-31"
+    assert {(o["recipient"], o["element_id"], o["payload"]["status"], o["payload"]["daily_amount_eur"])
+            for o in paid} == {("hakija", "period_paid", "paid", 37.21)}
+    assert [o["payload"]["period"] for o in paid] == list(range(1, 13))
+    assert [o["payload"] for o in paid] == [{"recipient": "hakija", **p} for p in payments]
+    # … and that is all the applicant was sent: two decisions and twelve payments, in the order sent
+    assert [o["type"] for o in sent(journey)] == (["startup_grant_decision"] + ["payment"] * 4
+                                                  + ["startup_grant_continuation_decision"] + ["payment"] * 8)
 
     # No second continuation was asked for: the grant period ended at the start of 1.2.2027 …
     (period_end,) = [h for h in journey.history("timer_fired", "grant_period_ended")]
@@ -131,7 +170,7 @@ def test_refused_because_the_business_gives_a_reasonable_living_at_once(journey)
     instance = journey.instance()
     assert instance["status"] == "completed" and instance["ended_at"] == "2026-01-07T10:00:00+02:00"
     decision = instance["variables"]["decision"]
-    assert decision["outcome"] == "refused" and decision["date"] == "2026-01-07"
+    assert decision["outcome"] == "refused" and decision["decision_date"] == "2026-01-07"
     assert "Yritystoiminta antaa heti kohtuullisen toimeentulon" in " ".join(decision["reasons"])
     assert len(decision["reasons"]) == 2  # and the grant is not needed for a livelihood
     (evaluated,) = journey.history("decision_evaluated", "decide_eligibility")
@@ -139,6 +178,13 @@ def test_refused_because_the_business_gives_a_reasonable_living_at_once(journey)
     assert evaluated["data"]["outputs"]["refusal_reasons"] == decision["reasons"]
     assert [h["element_id"] for h in journey.history("end_event")] == ["grant_refused"]
     assert journey.open_tasks() == [] and instance["pending_timers"] == []
+    # the refusal, with its reasons, is what the applicant is sent — and nothing else
+    (refusal,) = sent(journey)
+    assert (refusal["type"], refusal["date"], refusal["recipient"], refusal["element_id"]) == (
+        "startup_grant_decision", "2026-01-07", "hakija", "grant_refused")
+    assert refusal["payload"] == {"recipient": "hakija", "outcome": "refused", "decision_date": "2026-01-07",
+                                  "reasons": decision["reasons"]}
+    assert "Yritystoiminta antaa heti kohtuullisen toimeentulon" in " ".join(refusal["payload"]["reasons"])
 
 
 def test_a_missed_payment_application_lapses_exactly_two_months_after_the_period_ended(journey):
@@ -150,13 +196,20 @@ def test_a_missed_payment_application_lapses_exactly_two_months_after_the_period
              if t["element_id"] == "apply_payment" and t["due_at"] == "2026-06-01T00:00:00+03:00"]
     assert len(march) == 1, "March's application can still be made on 31.5.2026"
     assert journey.history("timer_fired", "application_window_closed") == []
+    assert sent(journey, "payment_lapsed") == []
 
     journey.on("2026-06-01T00:00:00+03:00")
     (lapse,) = journey.history("timer_fired", "application_window_closed")
     assert lapse["at"] == "2026-06-01T00:00:00+03:00"
     (result,) = journey.set_by("record_lapse", "payment_result")
     assert result == {"period": 2, "start": "2026-03-01", "end": "2026-03-31", "status": "lapsed",
-                      "amount_eur": 0, "date": "2026-06-01"}
+                      "amount_eur": 0, "lapsed_on": "2026-06-01"}
+    # the applicant is told that March lapsed, on 1.6.2026; February was the only payment
+    (lapsed,) = sent(journey, "payment_lapsed")
+    assert (lapsed["date"], lapsed["at"], lapsed["recipient"], lapsed["element_id"]) == (
+        "2026-06-01", "2026-06-01T00:00:00+03:00", "hakija", "period_lapsed")
+    assert lapsed["payload"] == {"recipient": "hakija", **result}
+    assert [(o["date"], o["payload"]["start"]) for o in sent(journey, "payment")] == [("2026-03-03", "2026-02-01")]
     assert [h["at"] for h in journey.history("end_event", "period_lapsed")] == []  # inner end events are steps
     assert any(h["element_id"] == "period_lapsed" for h in journey.history("step_completed"))
     cancelled = journey.history("task_cancelled", "apply_payment")
@@ -187,7 +240,7 @@ def test_a_continuation_past_twelve_months_is_refused(journey):
     (evaluated,) = [h for h in journey.history("decision_evaluated", "decide_continuation")][1:]
     assert evaluated["data"]["outputs"]["continuation_allowed"] is False
     (refusal,) = journey.set_by("record_continuation_refusal", "continuation_decision")
-    assert refusal["outcome"] == "refused" and refusal["date"] == "2026-12-15"
+    assert refusal["outcome"] == "refused" and refusal["decision_date"] == "2026-12-15"
     assert refusal["reasons"] == ["Starttirahaa voidaan maksaa yhteensä enintään 12 kuukautta"]
 
     for month, _, _ in MONTHLY[10:]:
@@ -200,6 +253,12 @@ def test_a_continuation_past_twelve_months_is_refused(journey):
     assert [d["outcome"] for d in decisions] == ["granted", "refused"]
     assert [h["element_id"] for h in journey.history("end_event")][-2:] == ["continuation_refused",
                                                                              "period_payments_done"]
+    # both continuation decisions went to the applicant, the refusal with its reason
+    continuations = sent(journey, "startup_grant_continuation_decision")
+    assert [(o["date"], o["element_id"], o["payload"]["outcome"]) for o in continuations] == [
+        ("2026-06-15", "continuation_decision_sent", "granted"), ("2026-12-15", "continuation_refused", "refused")]
+    assert continuations[1]["payload"] == {"recipient": "hakija", **refusal}
+    assert len(sent(journey, "payment")) == 12
 
 
 def test_a_late_month_does_not_hold_up_the_next_month_of_a_continued_grant(journey):
@@ -236,3 +295,23 @@ def test_refused_when_the_business_started_before_the_application(journey):
     decision = journey.instance()["variables"]["decision"]
     assert decision["outcome"] == "refused"
     assert decision["reasons"] == ["Yritystoiminta on aloitettu ennen starttirahahakemuksen jättämistä"]
+
+
+def test_a_rejected_month_is_sent_as_a_refusal_not_as_a_payment(journey):
+    """February's check finds the conditions unmet: the applicant gets a rejection; March is paid as usual."""
+    apply_and_get_granted(journey)
+    journey.on("2026-03-03T09:00:00+02:00")
+    journey.do("apply_payment", APPLICANT, PAYMENT_APPLICATION)
+    journey.do("check_payment", CASEWORKER, {"payment_conditions_met": False, "check_notes": "Ei päätoiminen"})
+    (rejected,) = journey.set_by("record_payment", "payment_result")
+    assert (rejected["status"], rejected["amount_eur"]) == ("rejected", 0)
+    (refusal,) = sent(journey, "payment_refused")
+    assert (refusal["date"], refusal["recipient"], refusal["element_id"]) == (
+        "2026-03-03", "hakija", "period_payment_refused")
+    assert refusal["payload"] == {"recipient": "hakija", **rejected}
+    assert sent(journey, "payment") == []
+
+    pay_month(journey, "2026-03")
+    assert [(o["date"], o["payload"]["start"], o["payload"]["amount_eur"]) for o in sent(journey, "payment")] == [
+        ("2026-04-03", "2026-03-01", 818.62)]
+    assert len(sent(journey, "payment_refused")) == 1

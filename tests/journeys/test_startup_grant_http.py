@@ -2,7 +2,8 @@
 
 Every task is completed with data its own form (fetched from GET /tasks/{id}) accepts; time moves only
 through POST /clock/advance; along the way the API refuses bad requests with 422, 409 and 404 and the
-instance is unchanged after each refusal.
+instance is unchanged after each refusal. What the applicant was sent — the decisions and the payments —
+is read from the outbox and from the customer's overview.
 """
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 
 from tests.journeys.test_startup_grant import (ALL_CONDITIONS_MET, APPLICANT, APPLICATION, CASEWORKER,
                                                CONTINUATION_APPLICATION, CONTINUATION_OK, MONTHLY,
-                                               PAYMENT_APPLICATION, PAYMENT_OK, next_month)
+                                               PAYMENT_APPLICATION, PAYMENT_OK, month_end, next_month)
 from tva_flow.api import create_app
 
 API = "/api/v1"
@@ -116,5 +117,24 @@ def test_granted_journey_over_http(client):
     assert kinds.count("decision_evaluated") == 1 + 1 + 12 + 1
     paid_on = [h["at"][:10] for h in history if h["element_id"] == "record_payment"]
     assert paid_on[0] == "2026-03-03" and paid_on[-1] == "2027-02-03" and len(paid_on) == 12
+
+    # the payments as the payer reads them: the outbox, each with the date it was sent
+    paid = ok(client.get(f"{API}/outbox", query_string={"business_key": APPLICANT, "type": "payment"}))
+    assert [(o["date"], o["payload"]["start"], o["payload"]["end"], o["payload"]["amount_eur"]) for o in paid] == [
+        (f"{next_month(month)}-03", f"{month}-01", month_end(month), amount) for month, _, amount in MONTHLY]
+    assert {(o["instance_id"], o["recipient"], o["payload"]["status"]) for o in paid} == {(iid, "hakija", "paid")}
+    assert [o["payload"] for o in paid] == [{"recipient": "hakija", **p} for p in payments]
+    assert round(sum(o["payload"]["amount_eur"] for o in paid), 2) == 9674.60
+    # the decisions the applicant got
+    decisions = ok(client.get(f"{API}/outbox", query_string={"business_key": APPLICANT, "recipient": "hakija"}))
+    assert [(o["date"], o["type"], o["payload"]["outcome"]) for o in decisions if o["type"] != "payment"] == [
+        ("2026-01-07", "startup_grant_decision", "granted"),
+        ("2026-06-15", "startup_grant_continuation_decision", "granted")]
+    # the customer's overview: the case, nothing left to do, everything sent and the payments made
+    overview = ok(client.get(f"{API}/customers/{APPLICANT}"))
+    assert [(i["id"], i["status"]) for i in overview["instances"]] == [(iid, "completed")]
+    assert overview["open_tasks"] == []
+    assert overview["payments"] == paid
+    assert len(overview["outbox"]) == 2 + 12
     assert ok(client.get(f"{API}/process-instances", query_string={
         "process_key": "startup_grant", "status": "completed"}))[0]["id"] == iid
