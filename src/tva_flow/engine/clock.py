@@ -12,18 +12,20 @@ code reads the time itself; :func:`install` points it at ours (see ``_patch_spif
 from __future__ import annotations
 
 import threading
+from abc import ABC, abstractmethod
 from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 
 
-class Clock:
+class Clock(ABC):
     simulated = False
     movable = False
 
-    def now(self) -> datetime:  # pragma: no cover - interface
-        raise NotImplementedError
+    @abstractmethod
+    def now(self) -> datetime:
+        """The current time, timezone-aware."""
 
     def move_to(self, when: datetime) -> None:
         raise RuntimeError("this clock follows the wall clock; start the server with --simulated-clock")

@@ -6,6 +6,8 @@ parses but that reads as Python (`True`, `x is None`, `len(x)`). A cell neither 
 """
 from __future__ import annotations
 
+from contextlib import suppress
+
 import ast
 import keyword
 
@@ -70,10 +72,8 @@ class Expression:
                 raise _neither(text, feel_error, python_error) from None
             return
         if _looks_pythonic(self.node):
-            try:
+            with suppress(SyntaxError):  # not Python either: the FEEL reading stands
                 self.python, self.node = PyExpression(text), None
-            except SyntaxError:
-                pass
 
     @property
     def dialect(self) -> str:
@@ -115,10 +115,8 @@ class UnaryTests:
                 raise _neither(text, feel_error, python_error) from None
             return
         if any(_looks_pythonic(t) for t in self.tests):
-            try:
+            with suppress(SyntaxError):  # not Python either: the FEEL reading stands
                 self.python, self.tests = PyTest(text), None
-            except SyntaxError:
-                pass
 
     @property
     def dialect(self) -> str:
