@@ -16,7 +16,8 @@ and moved a day at a time. At months 1, 6, 12 and 24 (5.2.2026, 5.7.2026, 5.1.20
   the mean of 20, with the garbage collector off, as timeit does);
 * the history rows so far (these grow by design: the history is the record of everything).
 
-It ends with a one-line verdict: do size and time stay flat between month 6 and month 24?
+It ends with a one-line verdict: do size and time stay flat between month 6 and month 24? The load and save
+times of all months are measured at the end, side by side (interleaved rounds), so machine noise hits them alike.
 
     .venv/bin/python bench/bench_job_seeker_growth.py
 """
@@ -85,37 +86,44 @@ def act_as_people(service: TvaFlow, instance_id: str, today: date, counters: dic
             complete(service, task, CASEWORKER, HELD)
 
 
-def measure(service: TvaFlow, instance_id: str) -> dict:
-    """State size, tasks, uncached load + save time (best of REPEATS rounds) and history rows, from the database."""
+def snapshot(service: TvaFlow, instance_id: str) -> dict:
+    """The stored state as it is on this day, its size, tasks and history rows (from the database)."""
     with service.db.read() as s:
         instance = s.get(ProcessInstance, instance_id)
         state = instance.state
         spec, subprocess_specs = service._spec(s, s.get(ProcessDefinition, instance.definition_id))
         history_rows = s.scalar(select(func.count()).select_from(HistoryEvent)
                                 .where(HistoryEvent.instance_id == instance_id))
-    runtime = service.runtime
-    loads, dumps = [], []
+    workflow = service.runtime.load(state, spec, subprocess_specs)
+    tasks = len(workflow.tasks) + sum(len(sub.tasks) for sub in workflow.subprocesses.values())
+    return {"state": state, "specs": (spec, subprocess_specs), "state_bytes": len(state.encode("utf-8")),
+            "tasks": tasks, "subprocesses": len(workflow.subprocesses), "history_rows": history_rows}
+
+
+def time_side_by_side(runtime, results: dict) -> None:
+    """Uncached load + save of every month's stored state, the months interleaved in each round so that
+    the machine's mood hits them alike; best of REPEATS rounds of NUMBER load+saves each."""
+    rounds = {month: [] for month in results}
     gc.collect()
     gc.disable()  # as timeit does: a collection landing in one round is not the instance's cost
     try:
         for _ in range(REPEATS):
-            load_s = save_s = 0.0
-            for _ in range(NUMBER):
-                began = wall()
-                workflow = runtime.load(state, spec, subprocess_specs)
-                loaded = wall()
-                runtime.dump(workflow)
-                save_s += wall() - loaded
-                load_s += loaded - began
-            loads.append(load_s / NUMBER)
-            dumps.append(save_s / NUMBER)
+            for month, r in results.items():
+                spec, subprocess_specs = r["specs"]
+                load_s = save_s = 0.0
+                for _ in range(NUMBER):
+                    began = wall()
+                    workflow = runtime.load(r["state"], spec, subprocess_specs)
+                    loaded = wall()
+                    runtime.dump(workflow)
+                    save_s += wall() - loaded
+                    load_s += loaded - began
+                rounds[month].append((load_s / NUMBER, save_s / NUMBER))
     finally:
         gc.enable()
-    workflow = runtime.load(state, spec, subprocess_specs)
-    tasks = len(workflow.tasks) + sum(len(sub.tasks) for sub in workflow.subprocesses.values())
-    return {"state_bytes": len(state.encode("utf-8")), "tasks": tasks, "subprocesses": len(workflow.subprocesses),
-            "load_ms": min(loads) * 1000, "save_ms": min(dumps) * 1000,
-            "load_save_ms": min(a + b for a, b in zip(loads, dumps)) * 1000, "history_rows": history_rows}
+    for month, samples in rounds.items():
+        results[month].update(load_ms=min(a for a, _ in samples) * 1000, save_ms=min(b for _, b in samples) * 1000,
+                              load_save_ms=min(a + b for a, b in samples) * 1000)
 
 
 def simulate() -> tuple[dict, dict]:
@@ -139,7 +147,8 @@ def simulate() -> tuple[dict, dict]:
             act_as_people(service, instance_id, today, counters)
             for month, day in MARKS.items():
                 if today == day:
-                    results[month] = measure(service, instance_id)
+                    results[month] = snapshot(service, instance_id)
+        time_side_by_side(service.runtime, results)
         final = service.get_instance(instance_id)
         sanctions = [o for o in service.list_outbox(business_key=CUSTOMER) if o["type"] == "sanction_notice"]
         summary = {**counters, "status": final["status"], "sanctions": len(sanctions),
