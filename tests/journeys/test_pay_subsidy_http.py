@@ -7,44 +7,10 @@ Basic subsidy (statutory-rules.md §2): applied Mon 5.1.2026 for an employment 1
 """
 from __future__ import annotations
 
-import jsonschema
-import pytest
 
 from tests.journeys.test_pay_subsidy import APPLICATION, CASEWORKER, EMPLOYER, EMPLOYER_OK, PAYMENT_OK, PERSON_OK
-from tva_flow.api import create_app
+from tests.journeys.http import API, advance, fill, ok, open_task
 
-API = "/api/v1"
-
-
-@pytest.fixture
-def client(service):
-    return create_app(service).test_client()
-
-
-def ok(response, status=200):
-    assert response.status_code == status, response.get_data(as_text=True)
-    return response.json
-
-
-def open_task(client, instance_id: str, element_id: str) -> dict:
-    tasks = ok(client.get(f"{API}/tasks", query_string={"instance_id": instance_id}))
-    found = [t for t in tasks if t["element_id"] == element_id]
-    assert found, f"no open {element_id}: {[t['element_id'] for t in tasks]}"
-    return found[0]
-
-
-def fill(client, instance_id: str, element_id: str, user: str, group: str, data: dict) -> dict:
-    """Fetch the task's form, check the data against it as a form UI would, claim, complete."""
-    task = ok(client.get(f"{API}/tasks/{open_task(client, instance_id, element_id)['id']}"))
-    assert task["candidate_group"] == group
-    jsonschema.validate(data, task["form"]["schema"], format_checker=jsonschema.FormatChecker())
-    assert task["form"]["ui_schema"]["ui:order"]
-    ok(client.post(f"{API}/tasks/{task['id']}/claim", json={"user": user}))
-    return ok(client.post(f"{API}/tasks/{task['id']}/complete", json={"user": user, "data": data}))
-
-
-def advance(client, to: str) -> list[dict]:
-    return ok(client.post(f"{API}/clock/advance", json={"to": to}))["fired"]
 
 
 def test_pay_subsidy_over_http(client):
@@ -63,11 +29,11 @@ def test_pay_subsidy_over_http(client):
     refused = client.post(f"{API}/tasks/{task['id']}/complete",
                           json={"user": EMPLOYER, "data": {**APPLICATION, "business_id": "1234567"}})
     assert refused.status_code == 422 and "business_id" in refused.json["fields"]
-    fill(client, iid, "submit_application", EMPLOYER, "tyonantaja", APPLICATION)
+    fill(client, iid, "submit_application", EMPLOYER, group="tyonantaja", data=APPLICATION)
 
     advance(client, "2026-01-07T10:00:00+02:00")
-    fill(client, iid, "check_person", CASEWORKER, "asiantuntija", PERSON_OK)
-    fill(client, iid, "check_employer", CASEWORKER, "asiantuntija", EMPLOYER_OK)
+    fill(client, iid, "check_person", CASEWORKER, group="asiantuntija", data=PERSON_OK)
+    fill(client, iid, "check_employer", CASEWORKER, group="asiantuntija", data=EMPLOYER_OK)
     (decision,) = ok(client.get(f"{API}/outbox", query_string={"business_key": EMPLOYER,
                                                                 "type": "pay_subsidy_decision"}))
     assert decision["date"] == "2026-01-07" and decision["recipient"] == EMPLOYER
@@ -82,9 +48,9 @@ def test_pay_subsidy_over_http(client):
         # the employer's own view: what it must do now
         mine = ok(client.get(f"{API}/customers/{EMPLOYER}", query_string={"candidate_group": "tyonantaja"}))
         assert [t["element_id"] for t in mine["open_tasks"]] == ["apply_payment"]
-        fill(client, iid, "apply_payment", EMPLOYER, "tyonantaja",
-             {"period_start": start, "period_end": end, "pay_costs_eur": costs, "working_time_percent": 100})
-        fill(client, iid, "check_payment", CASEWORKER, "asiantuntija", PAYMENT_OK)
+        fill(client, iid, "apply_payment", EMPLOYER, group="tyonantaja", data={
+            "period_start": start, "period_end": end, "pay_costs_eur": costs, "working_time_percent": 100})
+        fill(client, iid, "check_payment", CASEWORKER, group="asiantuntija", data=PAYMENT_OK)
 
     paid = ok(client.get(f"{API}/outbox", query_string={"business_key": EMPLOYER, "type": "payment"}))
     assert [(p["date"], p["payload"]["period_start"], p["payload"]["period_end"], p["payload"]["pay_costs_eur"],

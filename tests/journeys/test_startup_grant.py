@@ -75,6 +75,13 @@ def sent(journey: Journey, type_: str | None = None) -> list[dict]:
     return journey.service.list_outbox(business_key=APPLICANT, type=type_)
 
 
+def ask_for_continuation(journey: Journey, when: str) -> None:
+    """On ``when`` the applicant asks for a continuation and the caseworker finds its conditions met."""
+    journey.on(when)
+    journey.do("apply_continuation", APPLICANT, CONTINUATION_APPLICATION)
+    journey.do("assess_continuation", CASEWORKER, CONTINUATION_OK)
+
+
 def pay_month(journey: Journey, month: str) -> dict:
     """On the 3rd of the next month the applicant applies for the month; the caseworker checks it."""
     journey.on(f"{next_month(month)}-03T09:00:00+02:00")
@@ -224,9 +231,7 @@ def test_a_continuation_past_twelve_months_is_refused(journey):
     apply_and_get_granted(journey)
     for month, _, _ in MONTHLY[:4]:
         pay_month(journey, month)
-    journey.on("2026-06-15T09:00:00+03:00")
-    journey.do("apply_continuation", APPLICANT, CONTINUATION_APPLICATION)
-    journey.do("assess_continuation", CASEWORKER, CONTINUATION_OK)
+    ask_for_continuation(journey, "2026-06-15T09:00:00+03:00")
     for month, _, _ in MONTHLY[4:6]:
         pay_month(journey, month)
     assert journey.instance()["variables"]["months_granted_total"] == 12
@@ -234,9 +239,7 @@ def test_a_continuation_past_twelve_months_is_refused(journey):
     for month, _, _ in MONTHLY[6:10]:
         pay_month(journey, month)
     # Tue 15.12.2026 the applicant asks for a third period; 12 months have been granted already.
-    journey.on("2026-12-15T09:00:00+02:00")
-    journey.do("apply_continuation", APPLICANT, CONTINUATION_APPLICATION)
-    journey.do("assess_continuation", CASEWORKER, CONTINUATION_OK)
+    ask_for_continuation(journey, "2026-12-15T09:00:00+02:00")
     (evaluated,) = [h for h in journey.history("decision_evaluated", "decide_continuation")][1:]
     assert evaluated["data"]["outputs"]["continuation_allowed"] is False
     (refusal,) = journey.set_by("record_continuation_refusal", "continuation_decision")
@@ -266,9 +269,7 @@ def test_a_late_month_does_not_hold_up_the_next_month_of_a_continued_grant(journ
     apply_and_get_granted(journey)
     for month, _, _ in MONTHLY[:4]:
         pay_month(journey, month)
-    journey.on("2026-06-15T09:00:00+03:00")
-    journey.do("apply_continuation", APPLICANT, CONTINUATION_APPLICATION)
-    journey.do("assess_continuation", CASEWORKER, CONTINUATION_OK)
+    ask_for_continuation(journey, "2026-06-15T09:00:00+03:00")
     pay_month(journey, "2026-06")
     journey.on("2026-09-02T09:00:00+03:00")
     open_applications = sorted(t["due_at"] for t in journey.service.list_tasks(instance_id=journey.instance_id)

@@ -7,50 +7,12 @@ is read from the outbox and from the customer's overview.
 """
 from __future__ import annotations
 
-import jsonschema
-import pytest
 
 from tests.journeys.test_startup_grant import (ALL_CONDITIONS_MET, APPLICANT, APPLICATION, CASEWORKER,
                                                CONTINUATION_APPLICATION, CONTINUATION_OK, MONTHLY,
                                                PAYMENT_APPLICATION, PAYMENT_OK, month_end, next_month)
-from tva_flow.api import create_app
+from tests.journeys.http import API, advance, fill, ok, open_task, state
 
-API = "/api/v1"
-
-
-@pytest.fixture
-def client(service):
-    return create_app(service).test_client()
-
-
-def ok(response, status=200):
-    assert response.status_code == status, response.get_data(as_text=True)
-    return response.json
-
-
-def open_task(client, instance_id: str, element_id: str) -> dict:
-    tasks = ok(client.get(f"{API}/tasks", query_string={"instance_id": instance_id}))
-    found = [t for t in tasks if t["element_id"] == element_id]
-    assert found, f"no open {element_id}: {[t['element_id'] for t in tasks]}"
-    return found[0]
-
-
-def fill(client, instance_id: str, element_id: str, user: str, data: dict) -> dict:
-    """Fetch the task's form, check the data against it as a form UI would, claim, complete."""
-    task = ok(client.get(f"{API}/tasks/{open_task(client, instance_id, element_id)['id']}"))
-    jsonschema.validate(data, task["form"]["schema"])
-    assert task["form"]["ui_schema"] is not None
-    ok(client.post(f"{API}/tasks/{task['id']}/claim", json={"user": user}))
-    return ok(client.post(f"{API}/tasks/{task['id']}/complete", json={"user": user, "data": data}))
-
-
-def advance(client, to: str) -> list[dict]:
-    return ok(client.post(f"{API}/clock/advance", json={"to": to}))["fired"]
-
-
-def state(client, instance_id: str) -> tuple:
-    return (ok(client.get(f"{API}/process-instances/{instance_id}")),
-            ok(client.get(f"{API}/process-instances/{instance_id}/history")))
 
 
 def test_granted_journey_over_http(client):
