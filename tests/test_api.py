@@ -424,3 +424,9 @@ def test_a_deployed_decision_is_evaluated_on_its_own_with_its_matched_rule(clien
     assert "380/2023" in answer.json["matched_rules"][0]["annotation"]
     assert_error(client.post(f"{API}/decisions/no_such/evaluate", json={"inputs": {}}), 404, "not_found")
     assert_error(client.post(f"{API}/decisions/startup_grant_terms/evaluate", json={"inputs": []}), 400, "bad_request")
+
+
+@pytest.mark.parametrize("path", ["/tasks/a%00b", "/process-instances/a%00b", "/process-instances/a%00b/history",
+                                  "/customers/a%00b"])
+def test_an_id_with_a_nul_character_is_simply_unknown(client, path):
+    assert_error(client.get(f"{API}{path}"), 404, "not_found")

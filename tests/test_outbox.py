@@ -63,3 +63,16 @@ def test_a_customer_overview_lists_cases_open_tasks_and_what_was_sent(make_servi
     only_sender = client.get("/api/v1/customers/1234567-8", query_string={"process_key": "fixture_sender"}).json
     assert only_sender["open_tasks"] == [] and len(only_sender["outbox"]) == 3
     assert client.get("/api/v1/customers/9999999-9").status_code == 404
+
+
+def test_the_outbox_names_the_element_that_sent_it_when_the_same_message_is_caught_inside_first(
+        make_service, sqlite_url):
+    service = make_service(sqlite_url, [MESSAGING])
+    instance = service.start_instance("fixture_pairing", "010190-123A", {})
+    assert instance["status"] == "completed"
+    outbox = service.list_outbox(business_key="010190-123A")
+    assert [(o["element_id"], o["payload"]) for o in outbox] == [("throw_second", {"n": 2})]
+    sent = [h for h in service.history(instance["id"]) if h["type"] == "message_sent"]
+    assert [h["element_id"] for h in sent] == ["throw_second"]
+    types = [h["type"] for h in service.history(instance["id"])]
+    assert types.index("message_sent") < types.index("ended")  # in its place, not after the end

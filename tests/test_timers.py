@@ -86,6 +86,7 @@ def test_waiting_for_whichever_comes_first_a_date_or_a_message(make_service, sql
     service.send_message("unemployment_ends", "b", {"end_date": "2026-03-01"})
     after_message = service.get_instance(by_message["id"])
     assert after_message["status"] == "completed" and after_message["pending_timers"] == []
+    assert after_message["variables"]["end_date"] == "2026-03-01"  # the message's variables joined the data
     assert [h["element_id"] for h in service.history(by_message["id"]) if h["type"] == "end_event"] == ["eg_by_message"]
 
     fired = service.advance_clock(to="2026-04-06T00:00:00+03:00")["fired"]

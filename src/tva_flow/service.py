@@ -284,10 +284,14 @@ class TvaFlow:
         return instance
 
     def _dispatch(self, s, sender: ProcessInstance, outgoing, user, depth: int) -> None:
-        """A message one instance sent: to the instance of the same customer waiting for it, else to a
-        process that a message of that name starts (a hand-over), else it just stays in the outbox."""
-        if depth >= 5:  # processes handing a customer back and forth; the outbox keeps the rest
+        """A message one instance sent: to the instance of the same customer that has waited for it longest
+        (one message, one receiver, as POST /messages), else to a process that a message of that name
+        starts (a hand-over), else it just stays in the outbox."""
+        if depth >= 5:  # processes handing a customer back and forth; the outbox keeps the message
             log.warning("message %s from %s not dispatched: hand-over chain too long", outgoing.type, sender.id)
+            s.add(HistoryEvent(instance_id=sender.id, at=self.now(), type="message_not_dispatched",
+                               element_id=outgoing.element_id, name=outgoing.type, user=None,
+                               data={"reason": "five processes in a row handed this customer on; stopped here"}))
             return
         variables = outgoing.payload if isinstance(outgoing.payload, dict) else {}
         subscription = self._subscription(s, outgoing.type, sender.business_key, exclude=sender.id)
@@ -311,6 +315,8 @@ class TvaFlow:
     def customer_overview(self, business_key: str, candidate_group: str | None = None,
                           process_key: str | None = None) -> dict:
         """One customer's (a person's or an employer's) cases, open tasks, what was sent and payments made."""
+        if "\x00" in business_key:
+            raise NotFound(f"no cases with business key {business_key!r}")
         with self.db.read() as s:
             overview = views.customer(s, business_key, candidate_group=candidate_group, process_key=process_key)
         if overview is None:
@@ -521,6 +527,8 @@ class TvaFlow:
 
     @staticmethod
     def _instance(s, instance_id: str, lock: bool = False) -> ProcessInstance:
+        if "\x00" in str(instance_id):  # no id has one, and PostgreSQL refuses to even look
+            raise NotFound(f"no process instance {instance_id!r}")
         instance = s.get(ProcessInstance, str(instance_id), with_for_update=lock or None)
         if instance is None:
             raise NotFound(f"no process instance '{instance_id}'")
@@ -528,6 +536,8 @@ class TvaFlow:
 
     @staticmethod
     def _task(s, task_id: str) -> UserTask:
+        if "\x00" in str(task_id):
+            raise NotFound(f"no task {task_id!r}")
         task = s.get(UserTask, str(task_id))
         if task is None:
             raise NotFound(f"no task '{task_id}'")

@@ -128,6 +128,10 @@ def _awaited(task) -> list:
     return [definition] if definition is not None else []
 
 
+def _recipient(payload):
+    return payload.get("recipient") if isinstance(payload, dict) else None
+
+
 def _throws(task) -> bool:
     """Whether the task sends its event (throw events, send tasks, end events) rather than waits for it."""
     kind = type(task.task_spec).__name__
@@ -227,6 +231,8 @@ class Runtime:
 
         def act():
             workflow.catch(BpmnEvent(definition, payload=deepcopy(variables)))
+            if getattr(definition, "message_var", None) is None and isinstance(variables, dict):
+                task.data.update(deepcopy(variables))  # no messageVariable: the variables join the process data
 
         return self._advance(workflow, [], act)
 
@@ -253,16 +259,15 @@ class Runtime:
 
         data_before: dict = {}
 
+        outbound_before: dict = {}  # task id -> how many messages had gone out before it ran
+        sent_by: dict[int, str] = {}  # id(event) -> element that threw it (nothing inside caught it)
+
         def will_complete(task):
             if type(task.task_spec).__name__ == "ScriptTask":
                 data_before[task.id] = deepcopy(task.data)
-
-        throws: list[tuple[str, str]] = []  # (message name, element id) of message throws, in order
+            outbound_before[task.id] = len(workflow.bpmn_events)
 
         def completed(task):
-            definition = _event_definition(task)
-            if isinstance(definition, MessageEventDefinition) and _throws(task):
-                throws.append((definition.name, task.task_spec.bpmn_id))
             if getattr(task.task_spec, "bpmn_id", None) is not None:
                 event = self._completed_event(task)
                 if task.id in data_before:  # what a script set: the history shows computed values
@@ -270,6 +275,14 @@ class Runtime:
                     event.data = {**(event.data or {}), "set": _json_safe(
                         {k: v for k, v in task.data.items() if k not in old or old[k] != v})}
                 step.events.append(event)
+            # A message this task threw that nothing in the instance caught went out: record it here, in
+            # its place in the history, and remember who sent it for the outbox.
+            for thrown in workflow.bpmn_events[outbound_before.pop(task.id, len(workflow.bpmn_events)):]:
+                if isinstance(thrown.event_definition, MessageEventDefinition):
+                    sent_by[id(thrown)] = task.task_spec.bpmn_id
+                    step.events.append(Event("message_sent", task.task_spec.bpmn_id, thrown.event_definition.name,
+                                             data={"type": thrown.event_definition.name,
+                                                   "recipient": _recipient(thrown.payload)}))
 
         try:
             act()
@@ -288,14 +301,8 @@ class Runtime:
             definition = event.event_definition
             if not isinstance(definition, MessageEventDefinition):
                 continue
-            element_id = next((e for n, e in throws if n == definition.name), None)
-            if element_id is not None:
-                throws.remove((definition.name, element_id))
             payload = _json_safe(event.payload) if event.payload is not None else None
-            recipient = payload.get("recipient") if isinstance(payload, dict) else None
-            step.outgoing.append(Outgoing(definition.name, recipient, payload, element_id))
-            step.events.append(Event("message_sent", element_id, definition.name,
-                                     data={"type": definition.name, "recipient": recipient}))
+            step.outgoing.append(Outgoing(definition.name, _recipient(payload), payload, sent_by.get(id(event))))
         open_after = self._ready_user_tasks(workflow)
         for task_id, task in open_before.items():
             if task_id not in open_after and task_id not in skip and not task.has_state(TaskState.COMPLETED):
