@@ -22,7 +22,7 @@ from .engine import clock as engine_clock
 from .engine.clock import Clock, SystemClock
 from .engine.definitions import (DefinitionError, ProcessBundle, build_bundles, content_hash, kind_of,
                                  parse_bundle, read_dirs)
-from .engine.runtime import EngineError, Runtime, Step
+from .engine.runtime import EngineError, Event, Runtime, Step
 from .errors import BadRequest, Conflict, Invalid, NotFound, ProcessFailed
 from .store.db import Database
 from .store.models import (CurrentFile, DefinitionFile, HistoryEvent, MessageSubscription, OutboxEntry,
@@ -177,7 +177,7 @@ class TvaFlow:
                 raise Conflict(f"instance is {instance.status}; only a running instance can be cancelled")
             workflow = self._load(s, instance)
             step = self.runtime.cancel(workflow)
-            step.events.append(_event("cancelled", user=user))
+            step.events.append(Event("cancelled", user=user))
             self._apply(s, instance, workflow, step, user, status="cancelled")
             return views.instance(s, instance)
 
@@ -215,9 +215,11 @@ class TvaFlow:
 
     def complete_task(self, task_id: str, user: str, data: dict) -> dict:
         """Complete a user task with form data. An unclaimed task is claimed by ``user`` on the way."""
+        instance_id = None
         try:
             with self.db.unit_of_work() as s:
                 task = self._open_task(s, task_id, lock=True)
+                instance_id = task.instance_id
                 if task.assignee and task.assignee != user:
                     raise Conflict(f"task is claimed by {task.assignee}")
                 schema = self._form(s, task, task.form)
@@ -225,7 +227,7 @@ class TvaFlow:
                     problems = forms.field_errors(schema, data)
                     if problems:
                         raise Invalid("the form data is not acceptable", problems)
-                instance = self._instance(s, task.instance_id, lock=True)
+                instance = s.get(ProcessInstance, task.instance_id)  # locked by _open_task
                 if instance.status != "running":
                     raise Conflict(f"instance is {instance.status}")
                 workflow = self._load(s, instance)
@@ -240,7 +242,7 @@ class TvaFlow:
                 self._apply(s, instance, workflow, step, user)
                 return views.instance(s, instance)
         except EngineError as exc:
-            self._record_failure(task_id_instance(self, task_id), exc, user)
+            self._record_failure(instance_id, exc, user)
             raise ProcessFailed(f"the process failed after the task: {exc}") from exc
 
     # -- messages ------------------------------------------------------------------------------------
@@ -277,9 +279,6 @@ class TvaFlow:
         instance = self._instance(s, subscription.instance_id, lock=True)
         workflow = self._load(s, instance)
         step = self.runtime.deliver_message(workflow, subscription.task_id, name, variables)
-        for event in step.events:
-            if event.type == "message_received" and event.element_id == subscription.element_id:
-                event.data = {"message": name, "variables": variables}
         self._apply(s, instance, workflow, step, user, depth=depth)
         return instance
 
@@ -439,14 +438,19 @@ class TvaFlow:
                 row.data = task.data
         for row in open_rows.values():
             row.status, row.closed_at = "cancelled", now
-        for model in (PendingTimer, MessageSubscription):
-            for row in s.scalars(select(model).where(model.instance_id == instance.id)):
+        # Timers and subscriptions: keep the rows that still stand, drop the rest, add the new ones.
+        timers = {(t.task_id, t.due_at): t for t in step.timers}
+        for row in s.scalars(select(PendingTimer).where(PendingTimer.instance_id == instance.id)):
+            if timers.pop((row.task_id, row.due_at), None) is None:
                 s.delete(row)
-        s.flush()
-        for timer in step.timers:
+        for timer in timers.values():
             s.add(PendingTimer(instance_id=instance.id, task_id=timer.task_id, element_id=timer.element_id,
                                name=timer.name, due_at=timer.due_at))
-        for sub in step.subscriptions:
+        subscriptions = {(m.task_id, m.message_name): m for m in step.subscriptions}
+        for row in s.scalars(select(MessageSubscription).where(MessageSubscription.instance_id == instance.id)):
+            if subscriptions.pop((row.task_id, row.message_name), None) is None:
+                s.delete(row)
+        for sub in subscriptions.values():
             s.add(MessageSubscription(instance_id=instance.id, task_id=sub.task_id, element_id=sub.element_id,
                                       message_name=sub.message_name, business_key=instance.business_key,
                                       created_at=now))
@@ -573,17 +577,6 @@ def evaluate_in_files(files: dict[str, bytes], decision: str, inputs: dict) -> d
                     "result": to_json(outcome.value), "matched_rules": trace["matched"],
                     "inputs": trace["inputs"], "required_decisions": trace["trace"]}
     raise NotFound(f"no decision '{decision}' is deployed", {"decision": "unknown id or name"})
-
-
-def task_id_instance(service: TvaFlow, task_id: str) -> str | None:
-    with service.db.read() as s:
-        task = s.get(UserTask, str(task_id))
-        return task.instance_id if task else None
-
-
-def _event(type_: str, element_id=None, name=None, data=None, user=None):
-    from .engine.runtime import Event
-    return Event(type_, element_id, name, data, user)
 
 
 def _history(instance_id, at, type_, task: UserTask, user) -> HistoryEvent:

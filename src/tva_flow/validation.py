@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 
 from .engine.definitions import (BPMN_NS, FORM_PROPERTY, DefinitionError, build_bundles, kind_of,
-                                 user_task_properties)
+                                 user_tasks)
 from . import forms
 from .engine.decisions import load_dmn
 from .engine.dmn import DmnError, lint
@@ -58,13 +58,11 @@ def _check_tasks(name: str, root) -> list[str]:
     problems = []
     in_lane = {ref.text.strip() for ref in root.iter(f"{{{BPMN_NS}}}flowNodeRef") if ref.text}
     for process in root.iter(f"{{{BPMN_NS}}}process"):
-        has_lanes = bool(in_lane)
-        for task_id, props in user_task_properties(process).items():
-            task = next(n for n in process.iter(f"{{{BPMN_NS}}}userTask") if n.get("id") == task_id)
-            where = f"{name}, line {task.sourceline}, user task '{task_id}'"
+        for task, props in user_tasks(process):
+            where = f"{name}, line {task.sourceline}, user task '{task.get('id')}'"
             if not props.get(FORM_PROPERTY):
                 problems.append(f"{where}: has no form (spiffworkflow property {FORM_PROPERTY})")
-            if not has_lanes or not _lane_holds(task, in_lane):
+            if not _lane_holds(task, in_lane):
                 problems.append(f"{where}: is in no lane (lanes are the candidate groups)")
     return problems
 

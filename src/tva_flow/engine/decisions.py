@@ -7,6 +7,8 @@ with their annotations, outputs, required decisions) for the runtime to write in
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 from . import clock
 from .dmn import DmnError, evaluate, load, to_json
 from .functions import EXPRESSION_FUNCTIONS
@@ -17,12 +19,13 @@ TRACE_KEY = "tva_decision_trace"
 DECISION_FUNCTIONS = {**EXPRESSION_FUNCTIONS, "today": clock.today, "now": clock.now}
 
 
-class DecisionError(Exception):
-    """A decision could not give an answer (e.g. two rules match under UNIQUE)."""
-
-
+@lru_cache(maxsize=128)
 def load_dmn(filename: str, content: bytes, strict: bool = True):
-    """Definitions of one DMN file; a problem raises DmnError naming file, decision, rule and column."""
+    """Definitions of one DMN file; a problem raises DmnError naming file, decision, rule and column.
+
+    Loaded once per file content: deploying, starting a process version and evaluating a decision on its
+    own all ask for the same tables, and evaluation never changes what was loaded.
+    """
     try:
         definitions = load(content, strict=strict)
     except DmnError as exc:
@@ -65,5 +68,6 @@ class DecisionTaskEngine:
 
     def result(self, task) -> dict:
         outcome = decide(self.definitions, self.decision.id, task.data)
-        task.internal_data[TRACE_KEY] = outcome.to_json()
-        return process_variables(self.decision, outcome)
+        variables = process_variables(self.decision, outcome)
+        task.internal_data[TRACE_KEY] = {**outcome.to_json(), "variables": variables}
+        return variables

@@ -96,13 +96,10 @@ def _parse_json(filename: str, content: bytes):
         raise DefinitionError(filename, f"not valid JSON: {exc}") from exc
 
 
-def user_task_properties(bpmn_root) -> dict[str, dict[str, str]]:
-    """spiffworkflow:property values of each user task, by element id."""
-    found = {}
-    for task in bpmn_root.iter(f"{{{BPMN_NS}}}userTask"):
-        props = {p.get("name"): p.get("value") for p in task.iter(f"{{{SPIFF_NS}}}property")}
-        found[task.get("id")] = props
-    return found
+def user_tasks(bpmn_root) -> list[tuple]:
+    """Each user task's XML node with its spiffworkflow:property values."""
+    return [(task, {p.get("name"): p.get("value") for p in task.iter(f"{{{SPIFF_NS}}}property")})
+            for task in bpmn_root.iter(f"{{{BPMN_NS}}}userTask")]
 
 
 class TvaBpmnParser(SpiffBpmnParser):
@@ -113,7 +110,10 @@ class TvaBpmnParser(SpiffBpmnParser):
         self.decision_definitions: dict[str, object] = {}
 
     def add_dmn_xml(self, node, filename=None):
-        definitions = load_dmn(filename or "?", etree.tostring(node))
+        self.add_decisions(load_dmn(filename or "?", etree.tostring(node)))
+
+    def add_decisions(self, definitions) -> None:
+        """Make the decisions of one loaded DMN file callable from business rule tasks."""
         for decision in definitions.decisions.values():
             self.decision_definitions[decision.id] = definitions
             self.decision_definitions.setdefault(decision.name, definitions)
@@ -142,8 +142,7 @@ def parse_bundle(bundle: ProcessBundle):
                 roots[name] = etree.fromstring(content)
                 parser.add_bpmn_xml(roots[name], filename=name)
             elif kind == "dmn":
-                roots[name] = etree.fromstring(content)
-                parser.add_dmn_xml(roots[name], filename=name)
+                parser.add_decisions(load_dmn(name, content))
         except ValidationException as exc:
             raise _from_validation(exc, name, roots) from exc
         except DmnError as exc:
@@ -234,14 +233,14 @@ def build_bundles(files: dict[str, bytes]) -> list[ProcessBundle]:
                                           element_id=_element_calling(process, decision_id),
                                           line=_line_of(process, _element_calling(process, decision_id)))
                 bundle.files[dmn_name] = dmn_files[dmn_name]
-            for element_id, props in user_task_properties(process).items():
+            for task, props in user_tasks(process):
                 for prop in (FORM_PROPERTY, UI_FORM_PROPERTY):
                     form = props.get(prop)
                     if form is None:
                         continue
                     if form not in form_files:
-                        raise DefinitionError(name, f"form file '{form}' is not deployed", element_id=element_id,
-                                              line=_line_of(process, element_id))
+                        raise DefinitionError(name, f"form file '{form}' is not deployed", element_id=task.get("id"),
+                                              line=task.sourceline)
                     bundle.files[form] = form_files[form]
             parse_bundle(bundle)
             bundles.append(bundle)

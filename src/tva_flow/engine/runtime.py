@@ -26,7 +26,7 @@ from SpiffWorkflow.exceptions import TaskNotFoundException
 from SpiffWorkflow.util.task import TaskState
 
 from . import clock
-from .decisions import TRACE_KEY, process_variables
+from .decisions import TRACE_KEY
 from .definitions import DUE_PROPERTY, FORM_PROPERTY, UI_FORM_PROPERTY
 from .functions import EXPRESSION_FUNCTIONS
 
@@ -177,7 +177,7 @@ class Runtime:
         for task in workflow.get_tasks(state=TaskState.READY):
             task.data.update(deepcopy(variables))
         step = self._advance(workflow, [Event("started", spec.name, spec.description or spec.name,
-                                              data=_json_safe(variables))], lambda: None, before={})
+                                              data=_json_safe(variables))], lambda: None)
         return workflow, step
 
     def complete_user_task(self, workflow, task_id: str, data: dict, user: str) -> Step:
@@ -191,7 +191,7 @@ class Runtime:
 
         event = Event("task_completed", task.task_spec.bpmn_id, task.task_spec.bpmn_name,
                       data=_json_safe(data), user=user)
-        return self._advance(workflow, [event], act, skip={task.id})
+        return self._advance(workflow, [event], act)
 
     def fire_timer(self, workflow, task_id: str) -> Step:
         """Fire one waiting timer now (the clock stands at its due time)."""
@@ -234,7 +234,11 @@ class Runtime:
             if getattr(definition, "message_var", None) is None and isinstance(variables, dict):
                 task.data.update(deepcopy(variables))  # no messageVariable: the variables join the process data
 
-        return self._advance(workflow, [], act)
+        step = self._advance(workflow, [], act)
+        for event in step.events:
+            if event.type == "message_received" and event.element_id == task.task_spec.bpmn_id:
+                event.data = {"message": name, "variables": _json_safe(variables)}
+        return step
 
     def cancel(self, workflow) -> Step:
         step = self._advance(workflow, [], workflow.cancel)
@@ -253,8 +257,8 @@ class Runtime:
     def _ready_user_tasks(workflow) -> dict:
         return {t.id: t for t in workflow.get_tasks(state=TaskState.READY) if _is_user_task(t)}
 
-    def _advance(self, workflow, events, act, before=None, skip=frozenset()) -> Step:
-        open_before = self._ready_user_tasks(workflow) if before is None else before
+    def _advance(self, workflow, events, act) -> Step:
+        open_before = self._ready_user_tasks(workflow)
         step = Step(events=list(events))
 
         data_before: dict = {}
@@ -305,14 +309,14 @@ class Runtime:
             step.outgoing.append(Outgoing(definition.name, _recipient(payload), payload, sent_by.get(id(event))))
         open_after = self._ready_user_tasks(workflow)
         for task_id, task in open_before.items():
-            if task_id not in open_after and task_id not in skip and not task.has_state(TaskState.COMPLETED):
+            if task_id not in open_after and not task.has_state(TaskState.COMPLETED):
                 step.events.append(Event("task_cancelled", task.task_spec.bpmn_id, task.task_spec.bpmn_name,
                                          data={"task_id": str(task_id)}))
         for task_id, task in open_after.items():
             if task_id not in open_before:
                 step.events.append(Event("task_created", task.task_spec.bpmn_id, task.task_spec.bpmn_name,
                                          data={"task_id": str(task_id), "candidate_group": _lane(task)}))
-        self._project(workflow, step)
+        self._project(workflow, step, open_after)
         return step
 
     def _completed_event(self, task) -> Event:
@@ -331,27 +335,24 @@ class Runtime:
             return Event("message_received", spec.bpmn_id, spec.bpmn_name, data={"message": definition.name})
         if kind == "BusinessRuleTask":
             trace = task.internal_data.pop(TRACE_KEY, None) or {}
-            variables = process_variables(spec.dmnEngine.decision, _Outcome(trace))
             return Event("decision_evaluated", spec.bpmn_id, spec.bpmn_name, data={
                 "decision_id": trace.get("decision_id"), "decision": trace.get("decision_name"),
                 "hit_policy": trace.get("hit_policy"), "inputs": trace.get("inputs"),
-                "matched_rules": trace.get("matched"), "outputs": _json_safe(variables),
+                "matched_rules": trace.get("matched"), "outputs": trace.get("variables"),
                 "required_decisions": trace.get("trace")})
         if kind == "EndEvent" and task.workflow is task.workflow.top_workflow:
             return Event("end_event", spec.bpmn_id, spec.bpmn_name)
         return Event("step_completed", spec.bpmn_id, spec.bpmn_name, data={"type": kind})
 
-    def _project(self, workflow, step: Step) -> None:
+    def _project(self, workflow, step: Step, open_tasks: dict) -> None:
         if workflow.completed:
-            step.status = "completed" if not step.status == "cancelled" else step.status
+            step.status = "completed"
             if not any(e.type == "ended" for e in step.events):
                 step.events.append(Event("ended", workflow.spec.name, workflow.spec.description))
         step.variables = _json_safe(workflow.data | _last_data(workflow))
         if workflow.completed:
             return
-        for task in workflow.get_tasks(state=TaskState.READY):
-            if _is_user_task(task):
-                step.open_tasks.append(self._open_task(task))
+        step.open_tasks = [self._open_task(task) for task in open_tasks.values()]
         for task in workflow.get_tasks(state=TaskState.WAITING):
             for definition in _awaited(task):
                 if isinstance(definition, TimerEventDefinition):
@@ -499,13 +500,6 @@ def _subtree(task) -> list:
         found.append(node)
         stack.extend(node.children)
     return found
-
-
-class _Outcome:
-    """A recorded evaluation read back as the outcome ``process_variables`` expects."""
-
-    def __init__(self, trace: dict):
-        self.value, self.outputs = trace.get("value"), trace.get("outputs")
 
 
 def _lane(task):
