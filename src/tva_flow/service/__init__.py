@@ -1,0 +1,19 @@
+"""The use cases. The API, the CLI, the scheduler and the tests all call these and nothing below them.
+
+One module per family — deployments, instances, tasks, messages, time — over a shared core that owns
+the unit of work of one step (see :mod:`.core`). :class:`TvaFlow` is all of them together.
+"""
+from __future__ import annotations
+
+from .deployments import Deployments, evaluate_in_files
+from .instances import Instances
+from .messages import Messages
+from .tasks import Tasks
+from .time import Time
+
+
+class TvaFlow(Deployments, Instances, Tasks, Messages, Time):
+    """tva-flow's use cases over one database and one clock."""
+
+
+__all__ = ["TvaFlow", "evaluate_in_files"]

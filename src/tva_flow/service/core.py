@@ -1,0 +1,201 @@
+"""What every use case shares: the unit of work around one step, loading and saving instances, caches.
+
+A step writes the instance's SpiffWorkflow state, its projections (open user tasks, pending timers,
+message subscriptions), its history and its outbox entries in the same transaction, or nothing at all.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from collections import OrderedDict
+from datetime import datetime
+
+from sqlalchemy import event as sa_event, func, select
+
+from ..engine import clock as engine_clock
+from ..engine.clock import Clock, SystemClock
+from ..engine.definitions import ProcessBundle, parse_bundle
+from ..engine.runtime import EngineError, Runtime, Step
+from ..errors import Conflict, NotFound
+from ..store.db import Database
+from ..store.models import (DefinitionFile, HistoryEvent, MessageSubscription, OutboxEntry, PendingTimer,
+                            ProcessDefinition, ProcessInstance, UserTask)
+
+log = logging.getLogger(__name__)
+
+
+class ServiceCore:
+    def __init__(self, db: Database, clock: Clock | None = None, spec_cache_size: int = 64,
+                 workflow_cache_size: int = 256):
+        self.db = db
+        self.clock = engine_clock.install(clock or SystemClock())
+        self.runtime = Runtime()
+        self._specs: OrderedDict[int, tuple] = OrderedDict()
+        self._spec_cache_size = spec_cache_size
+        # Workflows as committed, by instance id, with the revision they were saved as. A step takes its
+        # workflow out of the cache and puts it back only after its transaction commits, so a failed
+        # step never leaves a half-changed object behind, and another worker's newer revision wins.
+        self._workflows: OrderedDict[str, tuple[int, object]] = OrderedDict()
+        self._workflow_cache_size = workflow_cache_size
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    # -- internals -----------------------------------------------------------------------------------
+    def _apply(self, s, instance: ProcessInstance, workflow, step: Step, user, status: str | None = None,
+               depth: int = 0) -> None:
+        """Write the new state and every projection of one step (caller's transaction)."""
+        sa_event.listen(s, "after_commit", lambda _session: self._remember(instance.id, instance.revision, workflow),
+                     once=True)
+        now = self.now()
+        instance.state = self.runtime.dump(workflow)
+        instance.status = status or step.status
+        instance.variables = step.variables
+        instance.updated_at = now
+        instance.revision = (instance.revision or 0) + 1
+        if instance.status in ("completed", "cancelled"):
+            instance.ended_at = now
+        for event in step.events:
+            s.add(HistoryEvent(instance_id=instance.id, at=now, type=event.type, element_id=event.element_id,
+                               name=event.name, user=event.user or (user if event.type != "timer_fired" else None),
+                               data=event.data))
+        open_rows = {t.id: t for t in s.scalars(select(UserTask).where(UserTask.instance_id == instance.id,
+                                                                        UserTask.status == "open"))}
+        for task in step.open_tasks:
+            row = open_rows.pop(task.task_id, None)
+            if row is None:
+                s.add(UserTask(id=task.task_id, instance_id=instance.id, element_id=task.element_id,
+                               name=task.name, candidate_group=task.candidate_group, assignee=None,
+                               status="open", due_at=task.due_at, created_at=now, form=task.form,
+                               ui_form=task.ui_form, data=task.data, process_key=instance.process_key,
+                               business_key=instance.business_key))
+            else:
+                row.data = task.data
+        for row in open_rows.values():
+            row.status, row.closed_at = "cancelled", now
+        # Timers and subscriptions: keep the rows that still stand, drop the rest, add the new ones.
+        timers = {(t.task_id, t.due_at): t for t in step.timers}
+        for row in s.scalars(select(PendingTimer).where(PendingTimer.instance_id == instance.id)):
+            if timers.pop((row.task_id, row.due_at), None) is None:
+                s.delete(row)
+        for timer in timers.values():
+            s.add(PendingTimer(instance_id=instance.id, task_id=timer.task_id, element_id=timer.element_id,
+                               name=timer.name, due_at=timer.due_at))
+        subscriptions = {(m.task_id, m.message_name): m for m in step.subscriptions}
+        for row in s.scalars(select(MessageSubscription).where(MessageSubscription.instance_id == instance.id)):
+            if subscriptions.pop((row.task_id, row.message_name), None) is None:
+                s.delete(row)
+        for sub in subscriptions.values():
+            s.add(MessageSubscription(instance_id=instance.id, task_id=sub.task_id, element_id=sub.element_id,
+                                      message_name=sub.message_name, business_key=instance.business_key,
+                                      created_at=now))
+        for message in step.outgoing:
+            s.add(OutboxEntry(instance_id=instance.id, process_key=instance.process_key,
+                              business_key=instance.business_key, at=now, type=message.type,
+                              recipient=message.recipient, element_id=message.element_id, payload=message.payload))
+        s.flush()
+        for message in step.outgoing:
+            self._dispatch(s, instance, message, user, depth)
+
+    def _fail(self, s, instance: ProcessInstance, exc: EngineError, user) -> None:
+        instance.status, instance.error, instance.updated_at = "failed", str(exc), self.now()
+        s.add(HistoryEvent(instance_id=instance.id, at=self.now(), type="failed", element_id=exc.element_id,
+                           name=None, user=user, data={"error": str(exc)}))
+
+    def _record_failure(self, instance_id: str | None, exc: EngineError, user) -> None:
+        """After a failed step rolled back: mark the instance failed (its last good state is kept)."""
+        if instance_id is None:
+            return
+        log.error("process instance %s failed: %s", instance_id, exc)
+        with self.db.unit_of_work() as s:
+            instance = s.get(ProcessInstance, instance_id, with_for_update=True)
+            if instance is not None and instance.status == "running":
+                self._fail(s, instance, exc, user)
+
+    def _remember(self, instance_id: str, revision: int, workflow) -> None:
+        self._workflows[instance_id] = (revision, workflow)
+        self._workflows.move_to_end(instance_id)
+        while len(self._workflows) > self._workflow_cache_size:
+            self._workflows.popitem(last=False)
+
+    def _load(self, s, instance: ProcessInstance):
+        cached = self._workflows.pop(instance.id, None)
+        if cached is not None and cached[0] == instance.revision:
+            return cached[1]
+        definition = s.get(ProcessDefinition, instance.definition_id)
+        spec, subprocess_specs = self._spec(s, definition)
+        return self.runtime.load(instance.state, spec, subprocess_specs)
+
+    def _spec(self, s, definition: ProcessDefinition):
+        cached = self._specs.get(definition.id)
+        if cached is None:
+            files = {name: self._file(s, digest).content for name, digest in definition.files.items()}
+            bundle = ProcessBundle(definition.process_key, definition.name, definition.bpmn_file, files)
+            cached = parse_bundle(bundle)
+            self._specs[definition.id] = cached
+            while len(self._specs) > self._spec_cache_size:
+                self._specs.popitem(last=False)
+        else:
+            self._specs.move_to_end(definition.id)
+        return cached
+
+    @staticmethod
+    def _file(s, digest: str) -> DefinitionFile:
+        return s.get(DefinitionFile, digest)
+
+    def _form(self, s, task: UserTask, filename: str | None):
+        if not filename:
+            return None
+        instance = s.get(ProcessInstance, task.instance_id)
+        definition = s.get(ProcessDefinition, instance.definition_id)
+        digest = definition.files.get(filename)
+        return json.loads(self._file(s, digest).content) if digest else None
+
+    @staticmethod
+    def _latest_definitions(s) -> list[ProcessDefinition]:
+        latest = (select(ProcessDefinition.process_key, func.max(ProcessDefinition.version).label("version"))
+                  .group_by(ProcessDefinition.process_key).subquery())
+        return list(s.scalars(select(ProcessDefinition).join(
+            latest, (ProcessDefinition.process_key == latest.c.process_key)
+            & (ProcessDefinition.version == latest.c.version))))
+
+    @staticmethod
+    def _latest_definition(s, process_key: str) -> ProcessDefinition | None:
+        return s.scalars(select(ProcessDefinition).where(ProcessDefinition.process_key == process_key)
+                         .order_by(ProcessDefinition.version.desc()).limit(1)).first()
+
+    @staticmethod
+    def _instance(s, instance_id: str, lock: bool = False) -> ProcessInstance:
+        if "\x00" in str(instance_id):  # no id has one, and PostgreSQL refuses to even look
+            raise NotFound(f"no process instance {instance_id!r}")
+        instance = s.get(ProcessInstance, str(instance_id), with_for_update=lock or None)
+        if instance is None:
+            raise NotFound(f"no process instance '{instance_id}'")
+        return instance
+
+    @staticmethod
+    def _task(s, task_id: str) -> UserTask:
+        if "\x00" in str(task_id):
+            raise NotFound(f"no task {task_id!r}")
+        task = s.get(UserTask, str(task_id))
+        if task is None:
+            raise NotFound(f"no task '{task_id}'")
+        return task
+
+    def _open_task(self, s, task_id: str, lock: bool = False) -> UserTask:
+        """The open task; with ``lock`` its instance row first, then the task row (one lock order
+        everywhere — instance before its projections — so a timer firing on the same instance cannot
+        deadlock with a caseworker's action)."""
+        task = self._task(s, task_id)
+        if lock:
+            self._instance(s, task.instance_id, lock=True)
+            s.refresh(task, with_for_update=True)
+        if task.status != "open":
+            raise Conflict(f"task is already {task.status}")
+        return task
+
+
+
+def history_row(instance_id, at, type_, task: UserTask, user) -> HistoryEvent:
+    return HistoryEvent(instance_id=instance_id, at=at, type=type_, element_id=task.element_id, name=task.name,
+                        user=user, data={"task_id": task.id})

@@ -1,0 +1,116 @@
+"""Deploying definition files, listing what is deployed, and evaluating deployed decisions on their own."""
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import select
+
+from .. import forms, views
+from ..engine.definitions import DefinitionError, build_bundles, content_hash, kind_of, read_dirs
+from ..errors import BadRequest, Invalid, NotFound
+from ..store.models import CurrentFile, DefinitionFile, ProcessDefinition
+from .core import ServiceCore
+
+
+class Deployments(ServiceCore):
+    def deploy_paths(self, paths) -> dict:
+        return self.deploy(read_dirs(paths))
+
+    def deploy(self, files: dict[str, bytes]) -> dict:
+        """Deploy definition files. All are accepted or none; changed bundles become new versions."""
+        if not files:
+            raise BadRequest("no definition files given", {"files": "at least one .bpmn, .dmn or .json file"})
+        unknown = [name for name in files if kind_of(name) is None]
+        if unknown:
+            raise BadRequest("unknown kind of definition file", {n: "expected .bpmn, .dmn or .json" for n in unknown})
+        problems = {}
+        for name, content in files.items():
+            if kind_of(name) == "form":
+                try:
+                    problem = forms.schema_problem(json.loads(content))
+                except ValueError as exc:
+                    problem = f"not valid JSON: {exc}"
+                if problem and not name.endswith(".uischema.json"):
+                    problems[name] = problem
+        if problems:
+            raise Invalid("refused: a form is not a valid JSON Schema", problems)
+        now = self.now()
+        with self.db.unit_of_work() as s:
+            current = {row.filename: row for row in s.scalars(select(CurrentFile))}
+            workspace = {name: self._file(s, row.content_hash).content for name, row in current.items()}
+            workspace.update(files)
+            try:
+                bundles = build_bundles(workspace)
+            except DefinitionError as exc:
+                raise Invalid(f"refused: {exc}", {exc.file: exc.as_dict()}) from exc
+            for name, content in files.items():
+                digest = content_hash(content)
+                if s.get(DefinitionFile, digest) is None:
+                    s.add(DefinitionFile(content_hash=digest, filename=name, kind=kind_of(name), content=content,
+                                         deployed_at=now))
+                    s.flush()
+                row = current.get(name)
+                if row is None:
+                    s.add(CurrentFile(filename=name, content_hash=digest, deployed_at=now))
+                elif row.content_hash != digest:
+                    row.content_hash, row.deployed_at = digest, now
+            result = []
+            for bundle in bundles:
+                latest = self._latest_definition(s, bundle.process_key)
+                if latest is not None and latest.bundle_hash == bundle.bundle_hash:
+                    result.append(views.definition(latest, created=False))
+                    continue
+                definition = ProcessDefinition(
+                    process_key=bundle.process_key, version=(latest.version + 1) if latest else 1,
+                    name=bundle.name, bpmn_file=bundle.bpmn_file, bundle_hash=bundle.bundle_hash,
+                    files={n: content_hash(c) for n, c in bundle.files.items()}, deployed_at=now,
+                    message_starts=bundle.message_starts)
+                s.add(definition)
+                s.flush()
+                result.append(views.definition(definition, created=True))
+        return {"deployed": sorted(files), "processes": result}
+
+    def list_definitions(self) -> list[dict]:
+        with self.db.read() as s:
+            rows = s.scalars(select(ProcessDefinition).order_by(ProcessDefinition.process_key,
+                                                                 ProcessDefinition.version)).all()
+            by_key: dict[str, list] = {}
+            for row in rows:
+                by_key.setdefault(row.process_key, []).append(row)
+            return [views.definition(versions[-1], versions=[v.version for v in versions])
+                    for versions in by_key.values()]
+
+    @staticmethod
+    def validate_paths(paths) -> list[str]:
+        from ..validation import validate_files
+        return validate_files(read_dirs(paths))
+
+    # -- decisions -----------------------------------------------------------------------------------
+    def evaluate_decision(self, decision: str, inputs: dict | None = None) -> dict:
+        """Evaluate a deployed decision (by id or name) on its own, with the trace of how it decided."""
+        with self.db.read() as s:
+            rows = s.scalars(select(CurrentFile).where(CurrentFile.filename.like("%.dmn"))).all()
+            files = {row.filename: self._file(s, row.content_hash).content for row in rows}
+        return evaluate_in_files(files, decision, inputs or {})
+
+
+def evaluate_in_files(files: dict[str, bytes], decision: str, inputs: dict) -> dict:
+    """Find a decision by id or name among DMN files and evaluate it: the result and how it came about."""
+    from ..engine.decisions import decide, load_dmn
+    from ..engine.dmn import DmnError, to_json
+
+    for name in sorted(files):
+        definitions = load_dmn(name, files[name])
+        if decision in definitions.decisions or decision in definitions.decisions_by_name:
+            try:
+                outcome = decide(definitions, decision, inputs)
+            except DmnError as exc:
+                raise Invalid(f"the decision gives no answer: {exc}",
+                              {"rules": exc.rule_ids, "decision": exc.decision_id}) from exc
+            trace = outcome.to_json()
+            return {"decision_id": outcome.decision_id, "decision": outcome.decision_name, "file": name,
+                    "result": to_json(outcome.value), "matched_rules": trace["matched"],
+                    "inputs": trace["inputs"], "required_decisions": trace["trace"]}
+    raise NotFound(f"no decision '{decision}' is deployed", {"decision": "unknown id or name"})
+
+

@@ -1,0 +1,81 @@
+"""Messages: from outside to the instance that waits for them, and from one instance to another."""
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import select
+
+from ..engine.runtime import EngineError
+from ..errors import Conflict, ProcessFailed
+from ..store.models import HistoryEvent, MessageSubscription, ProcessInstance
+from .core import ServiceCore
+
+log = logging.getLogger(__name__)
+
+
+class Messages(ServiceCore):
+    def send_message(self, name: str, business_key: str, variables: dict | None = None,
+                     user: str | None = None) -> dict:
+        variables = variables or {}
+        instance_id = None
+        try:
+            with self.db.unit_of_work() as s:
+                subscription = self._subscription(s, name, business_key)
+                if subscription is None:
+                    raise Conflict(f"no process instance with business key '{business_key}' is waiting for "
+                                   f"message '{name}'")
+                instance_id = subscription.instance_id
+                instance = self._deliver(s, subscription, name, variables, user)
+                return {"instance_id": instance.id, "element_id": subscription.element_id,
+                        "status": instance.status}
+        except EngineError as exc:
+            self._record_failure(instance_id, exc, user)
+            raise ProcessFailed(f"the process failed on the message: {exc}") from exc
+
+    @staticmethod
+    def _subscription(s, name: str, business_key: str, exclude: str | None = None):
+        query = (select(MessageSubscription)
+                 .join(ProcessInstance, ProcessInstance.id == MessageSubscription.instance_id)
+                 .where(MessageSubscription.message_name == name, MessageSubscription.business_key == business_key,
+                        ProcessInstance.status == "running")
+                 .order_by(MessageSubscription.created_at, MessageSubscription.id).limit(1))
+        if exclude:
+            query = query.where(ProcessInstance.id != exclude)
+        return s.scalars(query).first()
+
+    def _deliver(self, s, subscription, name: str, variables: dict, user, depth: int = 0) -> ProcessInstance:
+        instance = self._instance(s, subscription.instance_id, lock=True)
+        workflow = self._load(s, instance)
+        step = self.runtime.deliver_message(workflow, subscription.task_id, name, variables)
+        self._apply(s, instance, workflow, step, user, depth=depth)
+        return instance
+
+    def _dispatch(self, s, sender: ProcessInstance, outgoing, user, depth: int) -> None:
+        """A message one instance sent: to the instance of the same customer that has waited for it longest
+        (one message, one receiver, as POST /messages), else to a process that a message of that name
+        starts (a hand-over), else it just stays in the outbox."""
+        if depth >= 5:  # processes handing a customer back and forth; the outbox keeps the message
+            log.warning("message %s from %s not dispatched: hand-over chain too long", outgoing.type, sender.id)
+            s.add(HistoryEvent(instance_id=sender.id, at=self.now(), type="message_not_dispatched",
+                               element_id=outgoing.element_id, name=outgoing.type, user=None,
+                               data={"reason": "five processes in a row handed this customer on; stopped here"}))
+            return
+        variables = outgoing.payload if isinstance(outgoing.payload, dict) else {}
+        subscription = self._subscription(s, outgoing.type, sender.business_key, exclude=sender.id)
+        if subscription is not None:
+            target = s.get(ProcessInstance, subscription.instance_id)
+            try:
+                self._deliver(s, subscription, outgoing.type, variables, user, depth + 1)
+            except EngineError as exc:
+                self._fail(s, target, exc, user)
+            return
+        for definition in self._latest_definitions(s):
+            if outgoing.type in (definition.message_starts or []) and definition.process_key != sender.process_key:
+                started = self._start(s, definition, sender.business_key, {}, user, depth + 1)
+                subscription = self._subscription(s, outgoing.type, sender.business_key, exclude=sender.id)
+                if started.status == "running" and subscription is not None:
+                    try:
+                        self._deliver(s, subscription, outgoing.type, variables, user, depth + 1)
+                    except EngineError as exc:
+                        self._fail(s, started, exc, user)
+
