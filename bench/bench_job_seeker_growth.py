@@ -71,7 +71,7 @@ def complete(service: TvaFlow, task: dict, user: str, data: dict) -> None:
 
 def act_as_people(service: TvaFlow, instance_id: str, today: date, counters: dict) -> None:
     """What the customer and the caseworker do on ``today`` with the tasks open."""
-    for task in service.list_tasks(instance_id=instance_id):
+    for task in service.list_tasks(instance_id=instance_id, limit=500)["items"]:
         due = date.fromisoformat(task["due_date"]) if task["due_date"] else None
         if task["element_id"] == "report_job_applications" and due is not None and (due - today).days <= 5:
             counters["reports"] += 1
@@ -135,7 +135,8 @@ def simulate() -> tuple[dict, dict]:
                                              user=CUSTOMER)["id"]
         service.advance_clock(to=f"{INTERVIEW_DAY.isoformat()}T10:00")
         for element_id, data in (("initial_interview", INTERVIEW), ("draw_up_employment_plan", PLAN)):
-            (task,) = [t for t in service.list_tasks(instance_id=instance_id) if t["element_id"] == element_id]
+            (task,) = [t for t in service.list_tasks(instance_id=instance_id, limit=500)["items"]
+                       if t["element_id"] == element_id]
             complete(service, task, CASEWORKER, data)
 
         counters = {"reports": 0, "job_search_discussions": 0, "supplementary_discussions": 0}
@@ -150,7 +151,7 @@ def simulate() -> tuple[dict, dict]:
                     results[month] = snapshot(service, instance_id)
         time_side_by_side(service.runtime, results)
         final = service.get_instance(instance_id)
-        sanctions = [o for o in service.list_outbox(business_key=CUSTOMER) if o["type"] == "sanction_notice"]
+        sanctions = [o for o in service.list_outbox(business_key=CUSTOMER, type="sanction_notice", limit=500)["items"] if o["type"] == "sanction_notice"]
         summary = {**counters, "status": final["status"], "sanctions": len(sanctions),
                    "open_tasks": sorted(t["element_id"] for t in final["open_tasks"]),
                    "simulated_in_s": wall() - began,

@@ -37,7 +37,7 @@ def wall() -> float:
 
 
 def complete(service: TvaFlow, instance_id: str, element_id: str, user: str, data: dict) -> None:
-    (task,) = [t for t in service.list_tasks(instance_id=instance_id) if t["element_id"] == element_id]
+    (task,) = [t for t in service.list_tasks(instance_id=instance_id, limit=500)["items"] if t["element_id"] == element_id]
     service.complete_task(task["id"], user, data)
 
 
@@ -54,7 +54,7 @@ def tva_flow_journey(service: TvaFlow, business_key: str) -> dict:
     complete(service, iid, "assess_application", CASEWORKER, forms["assess_application"])
     paid = 0
     while service.get_instance(iid)["status"] == "running":
-        open_ids = {t["element_id"] for t in service.list_tasks(instance_id=iid)}
+        open_ids = {t["element_id"] for t in service.list_tasks(instance_id=iid, limit=500)["items"]}
         if "apply_continuation" in open_ids:
             complete(service, iid, "apply_continuation", APPLICANT, forms["apply_continuation"])
             complete(service, iid, "assess_continuation", CASEWORKER, forms["assess_continuation"])

@@ -16,6 +16,7 @@ from tva_flow.api import create_app
 from tva_flow.engine.clock import FrozenClock, SystemClock
 from tva_flow.service import TvaFlow
 from tva_flow.store.db import Database
+from tests.pages import every_page
 
 DEFS = Path(__file__).parent / "fixtures" / "defs"
 BPMN = "fixture_review.bpmn"
@@ -67,7 +68,7 @@ def review_task(instance: dict) -> str:
 def snapshot(client, instance_id: str) -> tuple:
     """Everything a refused request must leave untouched: the instance, its history and its tasks."""
     instance = client.get(f"{API}/process-instances/{instance_id}").json
-    history = client.get(f"{API}/process-instances/{instance_id}/history").json
+    history = every_page(client, f"{API}/process-instances/{instance_id}/history")
     tasks = [client.get(f"{API}/tasks/{t['id']}").json for t in instance["open_tasks"]]
     return instance, history, tasks
 
@@ -114,7 +115,7 @@ def test_the_openapi_document_describes_every_route(client):
 
 # -- deployments --------------------------------------------------------------------------------------
 def test_an_uploaded_fixture_is_deployed_as_version_1(client):
-    [definition] = client.get(f"{API}/process-definitions").json
+    [definition] = every_page(client, f"{API}/process-definitions")
     assert definition["process_key"] == "fixture_review"
     assert definition["name"] == "Testikäsittely"
     assert definition["version"] == 1 and definition["versions"] == [1]
@@ -133,11 +134,11 @@ def test_redeploying_the_same_files_creates_no_new_version(client):
     ((DEFS / BPMN).read_bytes().replace(b'targetRef="ended"', b'targetRef="nowhere"'), "nowhere"),
 ], ids=["malformed-xml", "flow-to-missing-element"])
 def test_an_invalid_diagram_is_refused_and_the_deployed_version_still_starts(client, content, problem):
-    before = client.get(f"{API}/process-definitions").json
+    before = every_page(client, f"{API}/process-definitions")
     body = assert_error(upload(client, {BPMN: content}), 422, "invalid")
     assert BPMN in body["fields"]
     assert problem in body["fields"][BPMN]["message"]
-    assert client.get(f"{API}/process-definitions").json == before
+    assert every_page(client, f"{API}/process-definitions") == before
     instance = start(client)
     assert instance["version"] == 1 and instance["status"] == "running"
 
@@ -155,7 +156,7 @@ def test_a_changed_diagram_becomes_version_2_and_running_instances_stay_on_versi
     assert response.status_code == 201
     [process] = response.json["processes"]
     assert process["version"] == 2 and process["created"] is True
-    assert client.get(f"{API}/process-definitions").json[0]["versions"] == [1, 2]
+    assert every_page(client, f"{API}/process-definitions")[0]["versions"] == [1, 2]
     assert client.get(f"{API}/process-instances/{earlier['id']}").json["version"] == 1
     assert start(client, "010190-222B")["version"] == 2
 
@@ -171,13 +172,12 @@ def test_a_started_case_waits_for_review_by_a_caseworker_until_its_due_date(clie
     assert task["due_at"] == DUE
     assert instance["pending_timers"] == [{"element_id": "review_deadline", "name": "Määräaika", "due_at": DUE}]
 
-    listed = client.get(f"{API}/tasks", query_string={"candidate_group": "asiantuntija"}).json
+    listed = every_page(client, f"{API}/tasks", {"candidate_group": "asiantuntija"})
     assert [t["id"] for t in listed] == [task["id"]]
-    assert client.get(f"{API}/tasks", query_string={"candidate_group": "tyonantaja"}).json == []
-    assert [i["id"] for i in client.get(f"{API}/process-instances",
-                                        query_string={"business_key": CUSTOMER, "status": "running"}).json] \
+    assert every_page(client, f"{API}/tasks", {"candidate_group": "tyonantaja"}) == []
+    assert [i["id"] for i in every_page(client, f"{API}/process-instances", {"business_key": CUSTOMER, "status": "running"})] \
         == [instance["id"]]
-    assert client.get(f"{API}/process-instances", query_string={"status": "completed"}).json == []
+    assert every_page(client, f"{API}/process-instances", {"status": "completed"}) == []
 
     detail = client.get(f"{API}/tasks/{task['id']}").json
     assert detail["status"] == "open"
@@ -190,14 +190,14 @@ def test_starting_an_unknown_process_is_not_found(client):
                                     json={"process_key": "no_such_process", "business_key": CUSTOMER}),
                         404, "not_found")
     assert "no_such_process" in body["message"]
-    assert client.get(f"{API}/process-instances").json == []
+    assert every_page(client, f"{API}/process-instances") == []
 
 
 def test_a_start_request_without_business_key_is_malformed(client):
     body = assert_error(client.post(f"{API}/process-instances", json={"process_key": "fixture_review"}),
                         400, "bad_request")
     assert set(body["fields"]) == {"business_key"}
-    assert client.get(f"{API}/process-instances").json == []
+    assert every_page(client, f"{API}/process-instances") == []
 
 
 def test_listing_instances_by_an_unknown_status_is_malformed(client):
@@ -211,7 +211,7 @@ def test_a_cancelled_case_closes_its_task_and_cannot_be_cancelled_again(client):
     assert response.status_code == 200
     assert response.json["status"] == "cancelled"
     assert response.json["open_tasks"] == [] and response.json["pending_timers"] == []
-    assert client.get(f"{API}/tasks").json == []
+    assert every_page(client, f"{API}/tasks") == []
     before = snapshot(client, instance["id"])
     assert_error(client.post(f"{API}/process-instances/{instance['id']}/cancel"), 409, "conflict")
     assert snapshot(client, instance["id"]) == before
@@ -234,7 +234,7 @@ def test_only_the_caseworker_who_claimed_the_task_completes_it(client):
     task_id = review_task(instance)
     claimed = client.post(f"{API}/tasks/{task_id}/claim", json={"user": "anna"})
     assert claimed.status_code == 200 and claimed.json["assignee"] == "anna"
-    assert [t["id"] for t in client.get(f"{API}/tasks?assignee=anna").json] == [task_id]
+    assert [t["id"] for t in every_page(client, f"{API}/tasks?assignee=anna")] == [task_id]
 
     before = snapshot(client, instance["id"])
     assert_error(client.post(f"{API}/tasks/{task_id}/complete",
@@ -263,7 +263,7 @@ def test_a_released_task_returns_to_its_group(client):
     client.post(f"{API}/tasks/{task_id}/claim", json={"user": "anna"})
     response = client.post(f"{API}/tasks/{task_id}/unclaim")
     assert response.status_code == 200 and response.json["assignee"] is None
-    assert client.get(f"{API}/tasks?assignee=anna").json == []
+    assert every_page(client, f"{API}/tasks?assignee=anna") == []
 
 
 def test_an_unknown_task_or_instance_is_not_found_as_json(client):
@@ -323,7 +323,7 @@ def test_the_customer_being_employed_after_the_review_completes_the_case(client)
     assert finished["status"] == "completed"
     assert finished["variables"]["result"] == 25
     assert finished["ended_at"] == "2026-01-05T09:00:00+02:00"
-    types = [e["type"] for e in client.get(f"{API}/process-instances/{instance['id']}/history").json]
+    types = [e["type"] for e in every_page(client, f"{API}/process-instances/{instance['id']}/history")]
     assert types[0] == "started" and types[-1] == "ended"
     assert {"task_completed", "message_received"} <= set(types)
 
@@ -338,8 +338,8 @@ def test_a_script_failing_after_the_message_fails_the_case_with_500(client):
     failed = client.get(f"{API}/process-instances/{instance['id']}").json
     assert failed["status"] == "failed"
     assert "division by zero" in failed["error"]
-    assert client.get(f"{API}/process-instances?status=failed").json[0]["id"] == instance["id"]
-    assert client.get(f"{API}/process-instances/{instance['id']}/history").json[-1]["type"] == "failed"
+    assert every_page(client, f"{API}/process-instances?status=failed")[0]["id"] == instance["id"]
+    assert every_page(client, f"{API}/process-instances/{instance['id']}/history")[-1]["type"] == "failed"
 
 
 # -- clock --------------------------------------------------------------------------------------------
@@ -354,12 +354,12 @@ def test_a_week_later_the_review_deadline_has_fired_at_its_due_time(client):
     assert fired["element_id"] == "review_deadline"
     assert fired["due_at"] == DUE and fired["fired_at"] == DUE
 
-    history = client.get(f"{API}/process-instances/{instance['id']}/history").json
+    history = every_page(client, f"{API}/process-instances/{instance['id']}/history")
     [timer] = [e for e in history if e["type"] == "timer_fired"]
     assert timer["at"] == DUE and timer["element_id"] == "review_deadline"
     overdue = client.get(f"{API}/process-instances/{instance['id']}").json
     assert overdue["status"] == "completed" and overdue["variables"]["overdue"] is True
-    assert client.get(f"{API}/tasks").json == []
+    assert every_page(client, f"{API}/tasks") == []
     assert client.get(f"{API}/clock").json["now"] == "2026-01-12T09:00:00+02:00"
 
 
@@ -368,7 +368,7 @@ def test_moving_the_clock_to_a_date_fires_nothing_before_the_deadline(client):
     response = client.post(f"{API}/clock/advance", json={"to": "2026-01-08T15:59:00+02:00"})
     assert response.status_code == 200
     assert response.json["fired"] == []
-    assert len(client.get(f"{API}/tasks").json) == 1
+    assert len(every_page(client, f"{API}/tasks")) == 1
 
 
 def test_a_clock_advance_needs_exactly_one_valid_target(client):
@@ -406,7 +406,7 @@ def test_unknown_filters_and_unstorable_text_are_refused_with_400(client):
     nul = client.post(f"{API}/process-instances", json={"process_key": "fixture_review",
                                                         "business_key": "a\u0000b", "variables": {}})
     assert "business_key" in assert_error(nul, 400, "bad_request")["fields"]
-    assert client.get(f"{API}/process-instances").json == []
+    assert every_page(client, f"{API}/process-instances") == []
 
 
 def test_a_duration_beyond_the_calendar_is_a_bad_request(client):

@@ -15,6 +15,7 @@ from tva_flow.engine.clock import SystemClock
 from tva_flow.scheduler import start_timer_loop
 from tva_flow.service import TvaFlow
 from tva_flow.store.db import Database
+from tests.pages import every
 
 CLI = [sys.executable, "-m", "tva_flow.cli"]
 
@@ -57,26 +58,47 @@ def get(url: str, data: dict | None = None) -> dict:
         return json.loads(response.read())
 
 
-def test_serve_deploys_the_folders_and_serves_with_a_simulated_clock(tmp_path):
+def serve(tmp_path, *options):
     port = free_port()
     server = subprocess.Popen(
-        [*CLI, "serve", "--port", str(port), "--database-url", f"sqlite:///{tmp_path / 's.sqlite3'}",
-         "--simulated-clock", "--start", "2026-01-05T09:00:00+02:00"],
+        [*CLI, "serve", "--port", str(port), "--database-url", f"sqlite:///{tmp_path / 's.sqlite3'}", *options],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     base = f"http://127.0.0.1:{port}/api/v1"
-    try:
-        for _ in range(100):  # wait (bounded) for the server to answer
-            try:
-                get(f"{base}/healthz")
+    for _ in range(100):  # wait (bounded) for the server to answer
+        try:
+            get(f"{base}/healthz")
+            break
+        except OSError:
+            if server.poll() is not None:
                 break
-            except OSError:
-                time.sleep(0.1)
-        assert "startup_grant" in [d["process_key"] for d in get(f"{base}/process-definitions")]
+            time.sleep(0.1)
+    return server, base
+
+
+def stop(server) -> str:
+    server.terminate()
+    return server.communicate(timeout=10)[0]
+
+
+def test_serve_deploys_the_folders_and_the_simulated_clock_survives_a_restart(tmp_path):
+    server, base = serve(tmp_path, "--simulated-clock", "--start", "2026-01-05T09:00:00+02:00")
+    try:
+        assert "startup_grant" in [d["process_key"] for d in get(f"{base}/process-definitions")["items"]]
         assert get(f"{base}/clock") == {"now": "2026-01-05T09:00:00+02:00", "simulated": True}
         assert get(f"{base}/clock/advance", {"duration": "P1M"})["now"] == "2026-02-05T09:00:00+02:00"
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        stop(server)
+    # The same command again: the database keeps its simulated time; --start only sets a new database's.
+    server, base = serve(tmp_path, "--simulated-clock", "--start", "2026-01-05T09:00:00+02:00")
+    try:
+        assert get(f"{base}/clock") == {"now": "2026-02-05T09:00:00+02:00", "simulated": True}
+    finally:
+        output = stop(server)
+    assert "--start 2026-01-05" in output and "is ignored" in output
+    # A real-time server must not drive a simulated database's timers.
+    server, _ = serve(tmp_path)
+    assert server.wait(timeout=30) == 2
+    assert "runs on a simulated clock" in server.communicate()[0]
 
 
 def test_the_timer_loop_fires_a_timer_that_falls_due_in_real_time(sqlite_url):
@@ -93,7 +115,7 @@ def test_the_timer_loop_fires_a_timer_that_falls_due_in_real_time(sqlite_url):
     finally:
         scheduler.shutdown(wait=True)
     assert service.get_instance(instance["id"])["status"] == "completed"
-    assert [h["type"] for h in service.history(instance["id"])].count("timer_fired") == 1
+    assert [h["type"] for h in every(service.history, instance["id"])].count("timer_fired") == 1
 
 
 def test_validate_and_deploy_name_a_folder_that_does_not_exist():

@@ -11,6 +11,7 @@ from tva_flow.engine.clock import SystemClock
 from tva_flow.errors import BadRequest, Conflict
 from tva_flow.service import TvaFlow
 from tva_flow.store.db import Database
+from tests.pages import every
 
 
 def start(service, business_key, due):
@@ -26,9 +27,9 @@ def test_advancing_fires_due_timers_in_due_order_each_at_its_own_time(make_servi
         ("early", "2026-01-07T08:30:00+02:00"), ("late", "2026-01-20T12:00:00+02:00")]
     assert result["now"] == "2026-02-01T00:00:00+02:00"
     for instance in (early, late):
-        (fired,) = [h for h in service.history(instance["id"]) if h["type"] == "timer_fired"]
+        (fired,) = [h for h in every(service.history, instance["id"]) if h["type"] == "timer_fired"]
         assert datetime.fromisoformat(fired["at"]) == datetime.fromisoformat(fired["data"]["due_at"])
-    assert [h["at"] for h in service.history(early["id"]) if h["type"] == "ended"] == ["2026-01-07T08:30:00+02:00"]
+    assert [h["at"] for h in every(service.history, early["id"]) if h["type"] == "ended"] == ["2026-01-07T08:30:00+02:00"]
 
 
 def test_a_timer_not_yet_due_stays_pending(make_service, sqlite_url):

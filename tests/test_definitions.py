@@ -7,6 +7,7 @@ from tests.conftest import FIXTURES
 from tva_flow.engine.definitions import read_dirs
 from tva_flow.errors import Invalid
 from tva_flow.validation import validate_files
+from tests.pages import every
 
 DUE = {"review_due": "2026-01-08T16:00:00+02:00", "divisor": 4}
 
@@ -45,7 +46,7 @@ def test_a_changed_file_is_a_new_version_and_running_instances_stay_on_theirs(ma
     service.complete_task(old["open_tasks"][0]["id"], "anna", {"approved": True, "divisor": 2})
     service.send_message("employed", "010190-123A", {})
     assert service.get_instance(old["id"])["status"] == "completed"
-    assert service.list_definitions()[0]["versions"] == [1, 2]
+    assert every(service.list_definitions)[0]["versions"] == [1, 2]
 
 
 def test_a_changed_form_alone_makes_a_new_version(make_service, sqlite_url):
@@ -65,7 +66,7 @@ def test_an_invalid_diagram_is_refused_naming_file_element_and_line_and_the_old_
     detail = refused.value.fields["fixture_review.bpmn"]
     assert detail["file"] == "fixture_review.bpmn"
     assert detail["element_id"] == "f5" and detail["line"] == 45  # the sequenceFlow f5
-    assert service.list_definitions()[0]["versions"] == [1]
+    assert every(service.list_definitions)[0]["versions"] == [1]
     assert service.start_instance("fixture_review", "010190-123A", DUE)["version"] == 1
 
 
@@ -120,17 +121,17 @@ def test_a_task_inside_a_subprocess_keeps_the_lane_it_is_drawn_in(make_service, 
         "business_name": "Kahvila", "business_start_date": "2026-02-01", "full_time": True,
         "experience_or_training": "alan koulutus", "business_plan_summary": "kahvila",
         "expected_monthly_income_eur": 500})
-    (assessment,) = service.list_tasks(candidate_group="asiantuntija")
+    (assessment,) = every(service.list_tasks, candidate_group="asiantuntija")
     service.complete_task(assessment["id"], "anna", {
         "sufficient_skills": True, "full_time_entrepreneur": True, "profitable_prospects": True,
         "grant_needed_for_livelihood": True, "reasonable_living_at_once": False, "distorts_competition": False,
         "neglected_taxes_or_contributions": False, "livelihood_otherwise_secured": False})
     service.advance_clock(to="2026-03-02T09:00:00+02:00")
-    (application,) = [t for t in service.list_tasks(instance_id=instance["id"]) if t["element_id"] == "apply_payment"]
+    (application,) = [t for t in every(service.list_tasks, instance_id=instance["id"]) if t["element_id"] == "apply_payment"]
     assert application["candidate_group"] == "hakija"
     service.complete_task(application["id"], "010190-123A", {"business_active_full_time": True,
                                                              "other_income_eur": 0})
-    (check,) = [t for t in service.list_tasks(instance_id=instance["id"]) if t["element_id"] == "check_payment"]
+    (check,) = [t for t in every(service.list_tasks, instance_id=instance["id"]) if t["element_id"] == "check_payment"]
     assert check["candidate_group"] == "asiantuntija"
 
 
@@ -144,4 +145,4 @@ def test_a_decision_table_deployed_alone_is_checked_and_cannot_shadow_another(ma
     with pytest.raises(Invalid) as shadow:
         service.deploy({"zz_draft_terms.dmn": terms.replace(b">6<", b">99<")})
     assert "already defined in startup_grant_terms.dmn" in shadow.value.message
-    assert service.list_definitions()[0]["versions"] == [1]
+    assert every(service.list_definitions)[0]["versions"] == [1]

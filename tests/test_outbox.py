@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tva_flow.api import create_app
+from tests.pages import every, every_page
 
 MESSAGING = Path(__file__).parent / "fixtures" / "messaging"
 
@@ -15,7 +16,7 @@ def test_a_statement_goes_to_the_outbox_a_waiting_process_gets_its_message_and_a
     sender = service.start_instance("fixture_sender", "010190-123A", {"days": 7})
     assert sender["status"] == "completed"
 
-    outbox = service.list_outbox(business_key="010190-123A")
+    outbox = every(service.list_outbox, business_key="010190-123A")
     assert [(o["type"], o["recipient"], o["date"]) for o in outbox] == [
         ("statement", "kela", "2026-01-05"), ("ping", "fixture_waiter", "2026-01-05"),
         ("fixture_handover", "fixture_receiver", "2026-01-05")]
@@ -24,10 +25,10 @@ def test_a_statement_goes_to_the_outbox_a_waiting_process_gets_its_message_and_a
     # the waiting process of the same customer got the ping …
     assert service.get_instance(waiter["id"])["status"] == "completed"
     # … and the hand-over started the receiving process for the same customer
-    (receiver,) = service.list_instances(process_key="fixture_receiver", business_key="010190-123A")
-    (task,) = service.list_tasks(instance_id=receiver["id"])
+    (receiver,) = every(service.list_instances, process_key="fixture_receiver", business_key="010190-123A")
+    (task,) = every(service.list_tasks, instance_id=receiver["id"])
     assert task["element_id"] == "take_over"
-    sent = [h for h in service.history(sender["id"]) if h["type"] == "message_sent"]
+    sent = [h for h in every(service.history, sender["id"]) if h["type"] == "message_sent"]
     assert [h["name"] for h in sent] == ["statement", "ping", "fixture_handover"]
 
 
@@ -36,10 +37,10 @@ def test_the_outbox_is_filtered_and_served_over_http(make_service, sqlite_url):
     service.start_instance("fixture_sender", "010190-123A", {"days": 7})
     service.start_instance("fixture_sender", "020290-123A", {"days": 14})
     client = create_app(service).test_client()
-    kela = client.get("/api/v1/outbox", query_string={"recipient": "kela"}).json
+    kela = every_page(client, "/api/v1/outbox", {"recipient": "kela"})
     assert [(o["business_key"], o["payload"]["days"]) for o in kela] == [("010190-123A", 7), ("020290-123A", 14)]
-    handovers = client.get("/api/v1/outbox", query_string={"type": "fixture_handover",
-                                                           "business_key": "020290-123A"}).json
+    handovers = every_page(client, "/api/v1/outbox", {"type": "fixture_handover",
+                                                           "business_key": "020290-123A"})
     assert len(handovers) == 1
     assert client.get("/api/v1/outbox", query_string={"to": "kela"}).status_code == 400
 
@@ -48,7 +49,7 @@ def test_a_failing_step_sends_nothing(make_service, sqlite_url):
     service = make_service(sqlite_url, [MESSAGING])
     failed = service.start_instance("fixture_sender", "010190-123A", {})  # 'days' missing: the payload fails
     assert failed["status"] == "failed"
-    assert service.list_outbox(business_key="010190-123A") == []
+    assert every(service.list_outbox, business_key="010190-123A") == []
 
 
 def test_a_customer_overview_lists_cases_open_tasks_and_what_was_sent(make_service, sqlite_url):
@@ -70,9 +71,9 @@ def test_the_outbox_names_the_element_that_sent_it_when_the_same_message_is_caug
     service = make_service(sqlite_url, [MESSAGING])
     instance = service.start_instance("fixture_pairing", "010190-123A", {})
     assert instance["status"] == "completed"
-    outbox = service.list_outbox(business_key="010190-123A")
+    outbox = every(service.list_outbox, business_key="010190-123A")
     assert [(o["element_id"], o["payload"]) for o in outbox] == [("throw_second", {"n": 2})]
-    sent = [h for h in service.history(instance["id"]) if h["type"] == "message_sent"]
+    sent = [h for h in every(service.history, instance["id"]) if h["type"] == "message_sent"]
     assert [h["element_id"] for h in sent] == ["throw_second"]
-    types = [h["type"] for h in service.history(instance["id"])]
+    types = [h["type"] for h in every(service.history, instance["id"])]
     assert types.index("message_sent") < types.index("ended")  # in its place, not after the end

@@ -20,6 +20,7 @@ from tva_flow.service import TvaFlow
 from tva_flow.store import db as store_db
 from tva_flow.store.db import Database, make_engine, schema_revision
 from tva_flow.store.models import Base, HistoryEvent, PendingTimer
+from tests.pages import every
 
 DUE = {"review_due": "2026-01-08T16:00:00+02:00", "divisor": 4}
 
@@ -27,7 +28,7 @@ DUE = {"review_due": "2026-01-08T16:00:00+02:00", "divisor": 4}
 def test_schema_comes_from_migrations_and_matches_the_models(database_url):
     Database(database_url)
     engine = make_engine(database_url)
-    assert schema_revision(engine) == "0002"
+    assert schema_revision(engine) == "0003"
     with engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     engine.dispose()
@@ -44,13 +45,13 @@ def test_an_older_database_is_upgraded_without_losing_rows(database_url, make_se
             "INSERT INTO process_definitions (process_key, version, name, bpmn_file, bundle_hash, files, deployed_at) "
             "VALUES ('old_process', 1, 'Vanha', 'old.bpmn', 'abc', '{}', :at)"), {"at": "2025-06-01 09:00:00"})
     store_db.upgrade(engine, "head")  # what `serve` and `deploy` do on start-up
-    assert schema_revision(engine) == "0002"
+    assert schema_revision(engine) == "0003"
     with engine.connect() as conn:
         row = conn.execute(text("SELECT process_key, message_starts FROM process_definitions")).one()
     engine.dispose()
     assert row[0] == "old_process" and row[1] in ([], "[]")
     service = make_service(database_url)
-    assert [d["process_key"] for d in service.list_definitions()] == ["old_process"]
+    assert [d["process_key"] for d in every(service.list_definitions)] == ["old_process"]
 
 
 def test_an_instance_survives_a_restart_and_continues_where_it_was(database_url, make_service):
@@ -72,7 +73,7 @@ def test_a_failing_step_saves_nothing_of_itself(database_url, make_service):
     started = service.start_instance("fixture_review", "010190-123A", DUE)
     task_id = started["open_tasks"][0]["id"]
     service.complete_task(task_id, "anna", {"approved": True, "divisor": 0})
-    before = service.history(started["id"])
+    before = every(service.history, started["id"])
     with pytest.raises(ProcessFailed, match="division by zero"):
         service.send_message("employed", "010190-123A", {})
     after = service.get_instance(started["id"])
@@ -80,7 +81,7 @@ def test_a_failing_step_saves_nothing_of_itself(database_url, make_service):
     # and is marked failed so no timer or message drives it further until someone looks at it.
     assert after["status"] == "failed"
     assert after["message_subscriptions"] == [{"element_id": "wait_employed", "message_name": "employed"}]
-    history = service.history(started["id"])
+    history = every(service.history, started["id"])
     assert history[: len(before)] == before
     assert [e["type"] for e in history[len(before):]] == ["failed"]
 
@@ -193,6 +194,6 @@ def test_a_caseworker_and_the_timer_loop_on_one_instance_do_not_deadlock(databas
     # whoever came second was refused cleanly or found nothing to do; exactly one of them decided
     from tva_flow.errors import Conflict
     assert all(isinstance(e, Conflict) for e in errors.values()), errors
-    kinds = [h["type"] for h in first.history(started["id"]) if h["element_id"] in ("review", "review_deadline")
+    kinds = [h["type"] for h in every(first.history, started["id"]) if h["element_id"] in ("review", "review_deadline")
              and h["type"] in ("task_completed", "timer_fired")]
     assert len(kinds) == 1, kinds

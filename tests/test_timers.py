@@ -5,6 +5,7 @@ from datetime import datetime
 from pathlib import Path
 
 from tests.conftest import FIXTURES
+from tests.pages import every
 
 TIMERS = Path(__file__).parent / "fixtures" / "timers"
 
@@ -15,7 +16,7 @@ def start(service, **variables):
 
 
 def fired(service, instance_id):
-    return [(h["element_id"], h["at"]) for h in service.history(instance_id) if h["type"] == "timer_fired"]
+    return [(h["element_id"], h["at"]) for h in every(service.history, instance_id) if h["type"] == "timer_fired"]
 
 
 def test_two_timers_due_at_the_same_instant_both_fire_when_the_loop_comes_late(make_service, sqlite_url, frozen):
@@ -31,7 +32,7 @@ def test_a_timer_that_fell_due_during_another_step_is_not_lost(make_service, sql
     service = make_service(sqlite_url, [TIMERS])
     instance = start(service, a_due="2026-01-05T09:00:01+02:00", b_due="2026-02-01T00:00:00+02:00")
     frozen.move_to("2026-01-05T09:00:02+02:00")  # A is due; before any tick a caseworker acts
-    (note,) = service.list_tasks(instance_id=instance["id"])
+    (note,) = every(service.list_tasks, instance_id=instance["id"])
     service.complete_task(note["id"], "anna", {"text": "ok"})
     assert "timer_a" in [e for e, _ in fired(service, instance["id"])]
     assert "timer_a" not in [t["element_id"] for t in service.get_instance(instance["id"])["pending_timers"]]
@@ -87,9 +88,9 @@ def test_waiting_for_whichever_comes_first_a_date_or_a_message(make_service, sql
     after_message = service.get_instance(by_message["id"])
     assert after_message["status"] == "completed" and after_message["pending_timers"] == []
     assert after_message["variables"]["end_date"] == "2026-03-01"  # the message's variables joined the data
-    assert [h["element_id"] for h in service.history(by_message["id"]) if h["type"] == "end_event"] == ["eg_by_message"]
+    assert [h["element_id"] for h in every(service.history, by_message["id"]) if h["type"] == "end_event"] == ["eg_by_message"]
 
     fired = service.advance_clock(to="2026-04-06T00:00:00+03:00")["fired"]
     assert [(f["business_key"], f["fired_at"]) for f in fired] == [("a", "2026-04-05T00:00:00+03:00")]
-    assert [h["type"] for h in service.history(by_date["id"]) if h["element_id"] == "first_of"][-1] == "timer_fired"
-    assert [h["element_id"] for h in service.history(by_date["id"]) if h["type"] == "end_event"] == ["eg_by_date"]
+    assert [h["type"] for h in every(service.history, by_date["id"]) if h["element_id"] == "first_of"][-1] == "timer_fired"
+    assert [h["element_id"] for h in every(service.history, by_date["id"]) if h["type"] == "end_event"] == ["eg_by_date"]

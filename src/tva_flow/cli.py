@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 
 DEFAULT_DIRS = ["bpmn", "dmn", "forms"]
@@ -16,16 +17,27 @@ def _service(args, clock=None):
 
 
 def cmd_serve(args) -> int:
-    from .api import create_app
-    from .engine.clock import SimulatedClock, SystemClock, parse_datetime
-    from .scheduler import start_timer_loop
-
-    clock = SimulatedClock(parse_datetime(args.start) if args.start else None) if args.simulated_clock \
-        else SystemClock()
-    service = _service(args, clock)
-    dirs = [d for d in (args.deploy or DEFAULT_DIRS)]
     from pathlib import Path
-    existing = [d for d in dirs if Path(d).exists()]
+
+    from .api import create_app
+    from .engine.clock import SystemClock, parse_datetime
+    from .scheduler import start_timer_loop
+    from .service import TvaFlow
+    from .store.clock import StoredClock, stored_clock_exists
+    from .store.db import Database
+
+    db = Database(args.database_url)
+    if args.simulated_clock:
+        clock = StoredClock(db, parse_datetime(args.start) if args.start else None)
+    elif stored_clock_exists(db):
+        print("this database runs on a simulated clock: serve it with --simulated-clock (or use another "
+              "database for real time)", file=sys.stderr)
+        return 2
+    else:
+        clock = SystemClock()
+    service = TvaFlow(db, clock, advance_limit=args.advance_limit,
+                      max_state_bytes=int(os.environ.get("TVA_FLOW_MAX_STATE_BYTES", 8 * 1024 * 1024)))
+    existing = [d for d in (args.deploy or DEFAULT_DIRS) if Path(d).exists()]
     if existing:
         result = service.deploy_paths(existing)
         for p in result["processes"]:
@@ -102,7 +114,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--database-url", help="default: $TVA_FLOW_DATABASE_URL or sqlite:///var/tva_flow.sqlite3")
     serve.add_argument("--simulated-clock", action="store_true",
                        help="time moves only through POST /api/v1/clock/advance")
-    serve.add_argument("--start", help="simulated clock start, ISO date-time (default: now)")
+    serve.add_argument("--start", help="simulated clock start on a new database, ISO date-time (default: now); "
+                                       "a database keeps its simulated time across restarts")
+    serve.add_argument("--advance-limit", type=int, default=1000,
+                       help="timers one clock advance fires at most (then it stops early and says so)")
     serve.add_argument("--timer-interval", type=float, default=5.0, help="seconds between timer checks")
     serve.add_argument("--deploy", nargs="*", help=f"folders to deploy at start-up (default: {DEFAULT_DIRS})")
     serve.set_defaults(func=cmd_serve)

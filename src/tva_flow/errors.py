@@ -23,6 +23,11 @@ class Conflict(ServiceError):
     status, code = 409, "conflict"
 
 
+class TooLarge(ServiceError):
+    """A request, or the process data it would leave behind, exceeds a limit; nothing changed."""
+    status, code = 413, "payload_too_large"
+
+
 class Invalid(ServiceError):
     status, code = 422, "invalid"
 

@@ -1,6 +1,7 @@
 """The read side: what queries answer, built from the projections only (never from workflow state).
 
-Each function takes an open session and returns plain dicts, times in Finnish time.
+Each function takes an open session and returns plain dicts, times in Finnish time. Lists are pages:
+``{"items": [...], "next_cursor": ...}`` (see :mod:`.store.paging`).
 """
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from sqlalchemy import select
 from .engine.clock import HELSINKI
 from .store.models import (HistoryEvent, MessageSubscription, OutboxEntry, PendingTimer, ProcessDefinition,
                            ProcessInstance, UserTask)
+from .store.paging import DEFAULT_LIMIT, conditions, keyset
 
 
 def helsinki(value: datetime | None) -> str | None:
@@ -25,11 +27,8 @@ def last_day(due_at: datetime | None) -> str | None:
     return (local - timedelta(microseconds=1)).date().isoformat() if local.time() == time(0) else local.date().isoformat()
 
 
-def _filtered(query, pairs):
-    for column, value in pairs:
-        if value:
-            query = query.where(column == value)
-    return query
+def _page(page, render) -> dict:
+    return {"items": [render(row) for row in page.rows], "next_cursor": page.next_cursor}
 
 
 # -- definitions -------------------------------------------------------------------------------------
@@ -49,18 +48,22 @@ def instance_summary(i: ProcessInstance) -> dict:
             "status": i.status, "started_at": helsinki(i.started_at), "ended_at": helsinki(i.ended_at)}
 
 
-def instances(s, process_key=None, business_key=None, status=None) -> list[dict]:
-    query = _filtered(select(ProcessInstance).order_by(ProcessInstance.started_at, ProcessInstance.id),
-                      ((ProcessInstance.process_key, process_key), (ProcessInstance.business_key, business_key),
-                       (ProcessInstance.status, status)))
-    return [instance_summary(i) for i in s.scalars(query)]
+def instances(s, process_key=None, business_key=None, status=None, limit=DEFAULT_LIMIT, cursor=None) -> dict:
+    """Oldest first."""
+    query = select(ProcessInstance).where(*conditions(((ProcessInstance.process_key, process_key),
+                                                       (ProcessInstance.business_key, business_key),
+                                                       (ProcessInstance.status, status))))
+    return _page(keyset(s, query, [ProcessInstance.started_at, ProcessInstance.id], limit, cursor),
+                 instance_summary)
 
 
 def instance(s, i: ProcessInstance) -> dict:
     result = instance_summary(i)
     result["variables"] = i.variables
     result["error"] = i.error
-    result["open_tasks"] = open_tasks(s, instance_id=i.id)
+    result["open_tasks"] = [task(t) for t in s.scalars(
+        select(UserTask).where(UserTask.instance_id == i.id, UserTask.status == "open")
+        .order_by(UserTask.created_at, UserTask.id))]
     result["pending_timers"] = [
         {"element_id": t.element_id, "name": t.name, "due_at": helsinki(t.due_at)}
         for t in s.scalars(select(PendingTimer).where(PendingTimer.instance_id == i.id)
@@ -71,10 +74,12 @@ def instance(s, i: ProcessInstance) -> dict:
     return result
 
 
-def history(s, instance_id: str) -> list[dict]:
-    rows = s.scalars(select(HistoryEvent).where(HistoryEvent.instance_id == instance_id).order_by(HistoryEvent.id))
-    return [{"id": r.id, "at": helsinki(r.at), "type": r.type, "element_id": r.element_id, "name": r.name,
-             "user": r.user, "data": r.data} for r in rows]
+def history(s, instance_id: str, limit=DEFAULT_LIMIT, cursor=None) -> dict:
+    """In the order it happened."""
+    query = select(HistoryEvent).where(HistoryEvent.instance_id == instance_id)
+    return _page(keyset(s, query, [HistoryEvent.id], limit, cursor), lambda r: {
+        "id": r.id, "at": helsinki(r.at), "type": r.type, "element_id": r.element_id, "name": r.name,
+        "user": r.user, "data": r.data})
 
 
 # -- tasks -------------------------------------------------------------------------------------------
@@ -90,33 +95,51 @@ def task_detail(t: UserTask, schema, ui_schema) -> dict:
 
 
 def open_tasks(s, candidate_group=None, assignee=None, process_key=None, business_key=None,
-               instance_id=None) -> list[dict]:
-    query = _filtered(select(UserTask).where(UserTask.status == "open").order_by(UserTask.created_at, UserTask.id),
-                      ((UserTask.candidate_group, candidate_group), (UserTask.assignee, assignee),
-                       (UserTask.process_key, process_key), (UserTask.business_key, business_key),
-                       (UserTask.instance_id, instance_id)))
-    return [task(t) for t in s.scalars(query)]
+               instance_id=None, limit=DEFAULT_LIMIT, cursor=None) -> dict:
+    """By due date (the soonest first; tasks without a deadline last), then by id: a stable order."""
+    query = select(UserTask).where(UserTask.status == "open", *conditions((
+        (UserTask.candidate_group, candidate_group), (UserTask.assignee, assignee),
+        (UserTask.process_key, process_key), (UserTask.business_key, business_key),
+        (UserTask.instance_id, instance_id))))
+    return _page(keyset(s, query, [UserTask.due_at, UserTask.id], limit, cursor, nulls_last=True), task)
 
 
 # -- outbox and customers ----------------------------------------------------------------------------
-def outbox(s, business_key=None, recipient=None, type=None, instance_id=None) -> list[dict]:
-    query = _filtered(select(OutboxEntry).order_by(OutboxEntry.at, OutboxEntry.id),
-                      ((OutboxEntry.business_key, business_key), (OutboxEntry.recipient, recipient),
-                       (OutboxEntry.type, type), (OutboxEntry.instance_id, instance_id)))
-    return [{"id": o.id, "at": helsinki(o.at), "date": o.at.astimezone(HELSINKI).date().isoformat(),
-             "instance_id": o.instance_id, "process_key": o.process_key, "business_key": o.business_key,
-             "type": o.type, "recipient": o.recipient, "element_id": o.element_id, "payload": o.payload}
-            for o in s.scalars(query)]
+def outbox(s, business_key=None, recipient=None, type=None, instance_id=None, process_key=None,
+           limit=DEFAULT_LIMIT, cursor=None) -> dict:
+    """In the order sent."""
+    query = select(OutboxEntry).where(*conditions((
+        (OutboxEntry.business_key, business_key), (OutboxEntry.recipient, recipient), (OutboxEntry.type, type),
+        (OutboxEntry.instance_id, instance_id), (OutboxEntry.process_key, process_key))))
+    return _page(keyset(s, query, [OutboxEntry.id], limit, cursor), lambda o: {
+        "id": o.id, "at": helsinki(o.at), "date": o.at.astimezone(HELSINKI).date().isoformat(),
+        "instance_id": o.instance_id, "process_key": o.process_key, "business_key": o.business_key,
+        "type": o.type, "recipient": o.recipient, "element_id": o.element_id, "payload": o.payload})
 
 
-def customer(s, business_key: str, candidate_group=None, process_key=None) -> dict | None:
-    """A customer's cases, their open tasks (of one role if asked), what was sent and the payments made."""
-    cases = instances(s, process_key=process_key, business_key=business_key)
-    if not cases:
+def subscriptions(s, business_key=None, name=None, limit=DEFAULT_LIMIT, cursor=None) -> dict:
+    """The messages running instances wait for, oldest subscription first."""
+    query = select(MessageSubscription).where(*conditions(((MessageSubscription.business_key, business_key),
+                                                           (MessageSubscription.message_name, name))))
+    return _page(keyset(s, query, [MessageSubscription.id], limit, cursor), lambda m: {
+        "id": m.id, "message_name": m.message_name, "business_key": m.business_key, "instance_id": m.instance_id,
+        "element_id": m.element_id, "since": helsinki(m.created_at)})
+
+
+def customer(s, business_key: str, candidate_group=None, process_key=None, limit=DEFAULT_LIMIT) -> dict | None:
+    """A customer's cases, their open tasks (of one role if asked), what was sent and the payments made.
+
+    Each list is its first page; ``next_cursors`` continue them on the list endpoints with the same
+    filters (``/process-instances``, ``/tasks``, ``/outbox`` and ``/outbox?type=payment``).
+    """
+    cases = instances(s, process_key=process_key, business_key=business_key, limit=limit)
+    if not cases["items"]:
         return None
-    ids = {c["id"] for c in cases}
-    tasks = [t for t in open_tasks(s, business_key=business_key, candidate_group=candidate_group)
-             if t["instance_id"] in ids]
-    sent = [o for o in outbox(s, business_key=business_key) if o["instance_id"] in ids]
-    return {"business_key": business_key, "instances": cases, "open_tasks": tasks, "outbox": sent,
-            "payments": [o for o in sent if o["type"] == "payment"]}
+    tasks = open_tasks(s, business_key=business_key, candidate_group=candidate_group, process_key=process_key,
+                       limit=limit)
+    sent = outbox(s, business_key=business_key, process_key=process_key, limit=limit)
+    payments = outbox(s, business_key=business_key, process_key=process_key, type="payment", limit=limit)
+    return {"business_key": business_key, "instances": cases["items"], "open_tasks": tasks["items"],
+            "outbox": sent["items"], "payments": payments["items"],
+            "next_cursors": {"instances": cases["next_cursor"], "open_tasks": tasks["next_cursor"],
+                             "outbox": sent["next_cursor"], "payments": payments["next_cursor"]}}

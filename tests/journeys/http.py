@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import jsonschema
+from tests.pages import every_page
 
 API = "/api/v1"
 
@@ -12,7 +13,7 @@ def ok(response, status: int = 200):
 
 
 def open_task(client, instance_id: str, element_id: str) -> dict:
-    tasks = ok(client.get(f"{API}/tasks", query_string={"instance_id": instance_id}))
+    tasks = every_page(client, f"{API}/tasks", {"instance_id": instance_id})
     found = [t for t in tasks if t["element_id"] == element_id]
     assert found, f"no open {element_id}: {[t['element_id'] for t in tasks]}"
     return found[0]
@@ -35,4 +36,4 @@ def advance(client, to: str) -> list[dict]:
 
 def state(client, instance_id: str) -> tuple:
     return (ok(client.get(f"{API}/process-instances/{instance_id}")),
-            ok(client.get(f"{API}/process-instances/{instance_id}/history")))
+            every_page(client, f"{API}/process-instances/{instance_id}/history"))

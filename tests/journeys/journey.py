@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from tva_flow.service import TvaFlow
+from tests.pages import every
 
 
 class Journey:
@@ -19,10 +20,10 @@ class Journey:
         return self.service.advance_clock(to=when)["fired"]
 
     def open_tasks(self) -> list[str]:
-        return sorted(t["element_id"] for t in self.service.list_tasks(instance_id=self.instance_id))
+        return sorted(t["element_id"] for t in every(self.service.list_tasks, instance_id=self.instance_id))
 
     def task(self, element_id: str) -> dict:
-        found = [t for t in self.service.list_tasks(instance_id=self.instance_id) if t["element_id"] == element_id]
+        found = [t for t in every(self.service.list_tasks, instance_id=self.instance_id) if t["element_id"] == element_id]
         assert found, f"no open task {element_id}; open: {self.open_tasks()}"
         return found[0]
 
@@ -36,7 +37,7 @@ class Journey:
         return self.service.get_instance(self.instance_id)
 
     def history(self, type_: str | None = None, element_id: str | None = None) -> list[dict]:
-        return [h for h in self.service.history(self.instance_id)
+        return [h for h in every(self.service.history, self.instance_id)
                 if (type_ is None or h["type"] == type_) and (element_id is None or h["element_id"] == element_id)]
 
     def set_by(self, element_id: str, name: str) -> list:

@@ -19,6 +19,7 @@ import pytest
 from tests.conftest import DEFINITION_DIRS
 from tests.journeys.journey import Journey
 from tva_flow.errors import Conflict
+from tests.pages import every
 
 CUSTOMER, CASEWORKER = "010190-123A", "anna.asiantuntija"
 FUND = "Erityisalojen työttömyyskassa"
@@ -52,18 +53,18 @@ def journey_on(make_service, sqlite_url, frozen, when: str) -> Journey:
 
 def outbox(journey: Journey, **filters) -> list[tuple]:
     return [(o["date"], o["type"], o["recipient"])
-            for o in journey.service.list_outbox(business_key=journey.business_key, **filters)]
+            for o in every(journey.service.list_outbox, business_key=journey.business_key, **filters)]
 
 
 def payloads(journey: Journey, **filters) -> list[dict]:
-    return [o["payload"] for o in journey.service.list_outbox(business_key=journey.business_key, **filters)]
+    return [o["payload"] for o in every(journey.service.list_outbox, business_key=journey.business_key, **filters)]
 
 
 def sanctions(journey: Journey) -> list[tuple]:
     """(date sent, to whom, failure date, n-th failure, sanction) for each failure of the obligation."""
     return [(o["date"], o["recipient"], o["payload"]["failure_date"], o["payload"]["failure_number"],
              o["payload"]["sanction"])
-            for o in journey.service.list_outbox(business_key=journey.business_key)
+            for o in every(journey.service.list_outbox, business_key=journey.business_key)
             if o["payload"].get("failure_number") is not None]
 
 
@@ -183,7 +184,7 @@ def test_2025_job_search_from_mon_1_12_2025_has_5_working_days_and_supplementary
     held = []
     for day in sorted(stops):
         journey.on(f"{day}T09:00")  # Finnish time
-        for task in journey.service.list_tasks(instance_id=journey.instance_id):
+        for task in every(journey.service.list_tasks, instance_id=journey.instance_id):
             if task["element_id"] in ("supplementary_discussion", "job_search_discussion"):
                 held.append((day, task["element_id"], task["due_date"]))
                 journey.do(task["element_id"], CASEWORKER, HELD)
@@ -603,9 +604,9 @@ def test_a_multiprofessional_hand_over_is_recorded_in_the_outbox_and_starts_the_
     assert handover["job_search_start"] == "2026-01-05" and handover["benefit_payer"] == "kela"
     assert journey.set_by("record_handover", "handover") == [
         {"process": "multiprofessional_service", "plan_type": "multiprofessional_plan", "date": "2026-01-07"}]
-    (received,) = journey.service.list_instances(process_key="multiprofessional_service", business_key=CUSTOMER)
+    (received,) = every(journey.service.list_instances, process_key="multiprofessional_service", business_key=CUSTOMER)
     assert received["status"] == "running" and received["started_at"] == "2026-01-07T10:00:00+02:00"
-    assert [t["element_id"] for t in journey.service.list_tasks(instance_id=received["id"])] == ["take_over"]
+    assert [t["element_id"] for t in every(journey.service.list_tasks, instance_id=received["id"])] == ["take_over"]
     assert journey.open_tasks() == []
     assert journey.instance()["pending_timers"] == [
         {"element_id": "discussion_due", "name": "Keskustelu ajankohtainen", "due_at": "2026-04-07T00:00:00+03:00"}]

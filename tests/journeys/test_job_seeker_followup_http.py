@@ -17,6 +17,7 @@ from tests.conftest import DEFINITION_DIRS, ROOT
 from tests.journeys.test_job_seeker_followup import CASEWORKER, CUSTOMER, INTERVIEW, PLAN
 from tva_flow.api import create_app
 from tva_flow.cli import main as cli
+from tests.pages import every_page
 
 API = "/api/v1"
 
@@ -54,7 +55,7 @@ def start(client, job_search_start: str, variables: dict | None = None) -> dict:
 
 
 def tasks(client) -> list[dict]:
-    return ok(client.get(f"{API}/tasks", query_string={"business_key": CUSTOMER}))
+    return every_page(client, f"{API}/tasks", {"business_key": CUSTOMER})
 
 
 def advance(client, to: str) -> list[dict]:
@@ -77,11 +78,11 @@ def test_the_initial_interview_is_due_at_the_end_of_the_nth_working_day_for_any_
     (interview,) = tasks(client)
     assert interview["element_id"] == "initial_interview" and interview["candidate_group"] == "asiantuntija"
     assert (interview["due_date"], interview["due_at"]) == (due_date, due_at)
-    history = ok(client.get(f"{API}/process-instances/{instance['id']}/history"))
+    history = every_page(client, f"{API}/process-instances/{instance['id']}/history")
     (deadline,) = [h for h in history if h["element_id"] == "determine_interview_deadline"]
     assert deadline["data"]["outputs"] == {"working_days": working_days}
 
-    sent = ok(client.get(f"{API}/outbox", query_string={"business_key": CUSTOMER}))
+    sent = every_page(client, f"{API}/outbox", {"business_key": CUSTOMER})
     assert [(o["date"], o["type"], o["recipient"]) for o in sent] == [
         (registered[:10], "registration_receipt", "asiakas"), (registered[:10], "labour_policy_statement", "kela")]
     assert sent[0]["payload"]["job_search_start"] == registered[:10]
@@ -91,7 +92,7 @@ def test_the_initial_interview_is_due_at_the_end_of_the_nth_working_day_for_any_
     assert advance(client, a_second_before) == []
     fired = advance(client, due_at)
     assert [(f["element_id"], f["due_at"]) for f in fired] == [("initial_interview_overdue", due_at)]
-    history = ok(client.get(f"{API}/process-instances/{instance['id']}/history"))
+    history = every_page(client, f"{API}/process-instances/{instance['id']}/history")
     (flag,) = [h for h in history if h["element_id"] == "record_interview_overdue"]
     assert flag["at"] == due_at and flag["data"]["set"]["initial_interview_overdue"] is True
     assert [t["element_id"] for t in tasks(client)] == ["initial_interview"]  # still to be held
@@ -104,8 +105,8 @@ def test_the_job_search_start_given_wins_over_the_registration_day(make_service,
     start(client, "2025-12-31")
     (interview,) = tasks(client)
     assert (interview["due_date"], interview["due_at"]) == ("2026-01-09", "2026-01-10T00:00:00+02:00")
-    (receipt,) = ok(client.get(f"{API}/outbox", query_string={"business_key": CUSTOMER,
-                                                               "type": "registration_receipt"}))
+    (receipt,) = every_page(client, f"{API}/outbox", {"business_key": CUSTOMER,
+                                                               "type": "registration_receipt"})
     assert receipt["date"] == "2026-01-05"
     assert (receipt["payload"]["registered_on"], receipt["payload"]["job_search_start"]) == ("2026-01-05",
                                                                                              "2025-12-31")
@@ -129,12 +130,12 @@ def test_employed_over_http_ends_the_job_search_and_the_outbox_shows_each_step_o
         "variables": {"employment_start": "2026-02-09", "employer": "Kotkan satama Oy"}}))
     assert delivered == {"instance_id": instance["id"], "element_id": "customer_employed", "status": "completed"}
     assert tasks(client) == []
-    sent = ok(client.get(f"{API}/outbox", query_string={"business_key": CUSTOMER}))
+    sent = every_page(client, f"{API}/outbox", {"business_key": CUSTOMER})
     assert [(o["date"], o["type"], o["recipient"]) for o in sent] == [
         ("2026-01-05", "registration_receipt", "asiakas"), ("2026-01-05", "labour_policy_statement", "kela"),
         ("2026-01-14", "employment_plan", "asiakas"), ("2026-02-03", "status_change_statement", "kela")]
     assert sent[-1]["payload"]["details"]["employment_start"] == "2026-02-09"
-    to_kela = ok(client.get(f"{API}/outbox", query_string={"business_key": CUSTOMER, "recipient": "kela"}))
+    to_kela = every_page(client, f"{API}/outbox", {"business_key": CUSTOMER, "recipient": "kela"})
     assert [o["type"] for o in to_kela] == ["labour_policy_statement", "status_change_statement"]
     again = client.post(f"{API}/messages", json={"name": "employed", "business_key": CUSTOMER, "variables": {}})
     assert again.status_code == 409

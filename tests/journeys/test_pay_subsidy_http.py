@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from tests.journeys.test_pay_subsidy import APPLICATION, CASEWORKER, EMPLOYER, EMPLOYER_OK, PAYMENT_OK, PERSON_OK
 from tests.journeys.http import API, advance, fill, ok, open_task
+from tests.pages import every_page
 
 
 
 def test_pay_subsidy_over_http(client):
-    assert "pay_subsidy" in [d["process_key"] for d in ok(client.get(f"{API}/process-definitions"))]
+    assert "pay_subsidy" in [d["process_key"] for d in every_page(client, f"{API}/process-definitions")]
     assert ok(client.get(f"{API}/clock")) == {"now": "2026-01-05T09:00:00+02:00", "simulated": True}
     # the terms on their own, as a caseworker would look them up
     terms = ok(client.post(f"{API}/decisions/pay_subsidy_terms/evaluate", json={"inputs": {
@@ -34,8 +35,8 @@ def test_pay_subsidy_over_http(client):
     advance(client, "2026-01-07T10:00:00+02:00")
     fill(client, iid, "check_person", CASEWORKER, group="asiantuntija", data=PERSON_OK)
     fill(client, iid, "check_employer", CASEWORKER, group="asiantuntija", data=EMPLOYER_OK)
-    (decision,) = ok(client.get(f"{API}/outbox", query_string={"business_key": EMPLOYER,
-                                                                "type": "pay_subsidy_decision"}))
+    (decision,) = every_page(client, f"{API}/outbox", {"business_key": EMPLOYER,
+                                                                "type": "pay_subsidy_decision"})
     assert decision["date"] == "2026-01-07" and decision["recipient"] == EMPLOYER
     assert (decision["payload"]["start"], decision["payload"]["end"]) == ("2026-02-01", "2026-06-30")
 
@@ -52,7 +53,7 @@ def test_pay_subsidy_over_http(client):
             "period_start": start, "period_end": end, "pay_costs_eur": costs, "working_time_percent": 100})
         fill(client, iid, "check_payment", CASEWORKER, group="asiantuntija", data=PAYMENT_OK)
 
-    paid = ok(client.get(f"{API}/outbox", query_string={"business_key": EMPLOYER, "type": "payment"}))
+    paid = every_page(client, f"{API}/outbox", {"business_key": EMPLOYER, "type": "payment"})
     assert [(p["date"], p["payload"]["period_start"], p["payload"]["period_end"], p["payload"]["pay_costs_eur"],
              p["payload"]["cap_eur"], p["payload"]["amount_eur"]) for p in paid] == [
         ("2026-03-03", "2026-02-01", "2026-02-28", 3000, 1260.0, 1260.0),
@@ -66,7 +67,7 @@ def test_pay_subsidy_over_http(client):
     assert final["open_tasks"] == [] and final["pending_timers"] == []
     overview = ok(client.get(f"{API}/customers/{EMPLOYER}"))
     assert [p["payload"]["amount_eur"] for p in overview["payments"]] == [1260.0, 1200.0, 3780.0]
-    history = ok(client.get(f"{API}/process-instances/{iid}/history"))
+    history = every_page(client, f"{API}/process-instances/{iid}/history")
     kinds = [h["type"] for h in history]
     assert kinds[0] == "started" and kinds[-1] == "ended"
     assert kinds.count("message_sent") == 1 + 3

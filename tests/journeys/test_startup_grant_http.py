@@ -12,11 +12,12 @@ from tests.journeys.test_startup_grant import (ALL_CONDITIONS_MET, APPLICANT, AP
                                                CONTINUATION_APPLICATION, CONTINUATION_OK, MONTHLY,
                                                PAYMENT_APPLICATION, PAYMENT_OK, month_end, next_month)
 from tests.journeys.http import API, advance, fill, ok, open_task, state
+from tests.pages import every_page
 
 
 
 def test_granted_journey_over_http(client):
-    assert "startup_grant" in [d["process_key"] for d in ok(client.get(f"{API}/process-definitions"))]
+    assert "startup_grant" in [d["process_key"] for d in every_page(client, f"{API}/process-definitions")]
     assert ok(client.get(f"{API}/clock")) == {"now": "2026-01-05T09:00:00+02:00", "simulated": True}
     instance = ok(client.post(f"{API}/process-instances", json={
         "process_key": "startup_grant", "business_key": APPLICANT, "variables": {}}), 201)
@@ -81,14 +82,14 @@ def test_granted_journey_over_http(client):
     assert paid_on[0] == "2026-03-03" and paid_on[-1] == "2027-02-03" and len(paid_on) == 12
 
     # the payments as the payer reads them: the outbox, each with the date it was sent
-    paid = ok(client.get(f"{API}/outbox", query_string={"business_key": APPLICANT, "type": "payment"}))
+    paid = every_page(client, f"{API}/outbox", {"business_key": APPLICANT, "type": "payment"})
     assert [(o["date"], o["payload"]["start"], o["payload"]["end"], o["payload"]["amount_eur"]) for o in paid] == [
         (f"{next_month(month)}-03", f"{month}-01", month_end(month), amount) for month, _, amount in MONTHLY]
     assert {(o["instance_id"], o["recipient"], o["payload"]["status"]) for o in paid} == {(iid, "hakija", "paid")}
     assert [o["payload"] for o in paid] == [{"recipient": "hakija", **p} for p in payments]
     assert round(sum(o["payload"]["amount_eur"] for o in paid), 2) == 9674.60
     # the decisions the applicant got
-    decisions = ok(client.get(f"{API}/outbox", query_string={"business_key": APPLICANT, "recipient": "hakija"}))
+    decisions = every_page(client, f"{API}/outbox", {"business_key": APPLICANT, "recipient": "hakija"})
     assert [(o["date"], o["type"], o["payload"]["outcome"]) for o in decisions if o["type"] != "payment"] == [
         ("2026-01-07", "startup_grant_decision", "granted"),
         ("2026-06-15", "startup_grant_continuation_decision", "granted")]
@@ -98,5 +99,5 @@ def test_granted_journey_over_http(client):
     assert overview["open_tasks"] == []
     assert overview["payments"] == paid
     assert len(overview["outbox"]) == 2 + 12
-    assert ok(client.get(f"{API}/process-instances", query_string={
-        "process_key": "startup_grant", "status": "completed"}))[0]["id"] == iid
+    assert every_page(client, f"{API}/process-instances", {
+        "process_key": "startup_grant", "status": "completed"})[0]["id"] == iid

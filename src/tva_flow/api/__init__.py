@@ -5,10 +5,12 @@ OpenAPI 3 document (``GET /api/v1/openapi.json``) in one place.
 """
 from __future__ import annotations
 
+import os
+
 from flask import Flask
 
 from ..service import TvaFlow
-from . import errors, routes
+from . import errors, limits, routes
 
 
 def create_app(service: TvaFlow, config: dict | None = None) -> Flask:
@@ -21,6 +23,7 @@ def create_app(service: TvaFlow, config: dict | None = None) -> Flask:
         OPENAPI_JSON_PATH="openapi.json",
     )
     app.config.update(config or {})
+    limits.install(app, limits.Limits.from_config({**os.environ, **app.config}))
     app.json.sort_keys = False
     app.extensions["tva_flow"] = service
     api = errors.JsonErrorApi(app, spec_kwargs={"info": {

@@ -10,17 +10,24 @@ from pathlib import PurePosixPath
 import flask_smorest
 from marshmallow import RAISE
 from flask import current_app, request
-from webargs.flaskparser import FlaskParser
+from webargs.core import missing
+from webargs.flaskparser import FlaskParser, is_json_request
 
 from ..errors import BadRequest
 from ..service import TvaFlow
-from . import schemas as s
+from . import limits, schemas as s
 
 
 class _Parser(FlaskParser):
-    """Malformed requests are 400; 422 is kept for data the service finds invalid."""
+    """Malformed requests are 400; 422 is kept for data the service finds invalid. JSON bodies are read
+    strictly (:func:`.limits.loads`): no NaN, no out-of-range numbers, no deep nesting, no lone surrogates."""
 
     DEFAULT_VALIDATION_STATUS = 400
+
+    def _raw_load_json(self, req):
+        if not is_json_request(req):
+            return missing
+        return limits.loads(req.get_data(cache=True), current_app.extensions["tva_flow_limits"].max_json_depth)
 
 
 class Blueprint(flask_smorest.Blueprint):
@@ -78,13 +85,15 @@ def healthz():
 
 # -- definitions -------------------------------------------------------------------------------------
 @definitions.route("/process-definitions", endpoint="process_definitions")
-@definitions.response(200, s.DefinitionSchema(many=True))
-def list_definitions():
+@definitions.arguments(s.DefinitionQuery, location="query", unknown=RAISE)
+@definitions.response(200, s.DefinitionPage)
+@_refusals(r400="A malformed query (e.g. a cursor this list did not give)")
+def list_definitions(query):
     """List deployed process definitions
 
-    One entry per process key: its latest version, with every deployed version number.
+    One entry per process key: its latest version, with every deployed version number; by key, paged.
     """
-    return service().list_definitions()
+    return service().list_definitions(**query)
 
 
 _MULTIPART_FILES = {
@@ -101,7 +110,10 @@ _MULTIPART_FILES = {
 @definitions.route("/deployments", methods=["POST"], endpoint="deployments")
 @definitions.doc(requestBody=_MULTIPART_FILES)
 @definitions.response(201, s.DeploymentSchema)
-@_refusals(r400="No files, a file without a name, or an unknown kind of file",
+@_refusals(r400="No files, a file without a name, a name that cannot be kept (over 255 characters, NUL or "
+                "control characters), or an unknown kind of file",
+           r413="The upload is larger than the deployment limit (default 10 MiB)",
+           r415="The body is not multipart/form-data",
            r422="A definition is refused (invalid BPMN/DMN or form schema); `fields` names the file. "
                 "Nothing is deployed.")
 def deploy():
@@ -114,7 +126,7 @@ def deploy():
     for field, upload in request.files.items(multi=True):
         name = PurePosixPath((upload.filename or "").replace("\\", "/")).name
         if not name:
-            raise BadRequest("every uploaded file needs a filename", {field: "missing filename"})
+            raise BadRequest("every uploaded file needs a filename", {field[:80]: "missing filename"})
         files[name] = upload.read()
     return service().deploy(files)
 
@@ -138,11 +150,12 @@ def start_instance(body):
 
 @instances.route("/process-instances", endpoint="list_instances")
 @instances.arguments(s.InstanceQuery, location="query", unknown=RAISE)
-@instances.response(200, s.InstanceSummarySchema(many=True))
+@instances.response(200, s.InstancePage)
+@_refusals(r400="A malformed query (e.g. a cursor this list did not give)")
 def list_instances(query):
     """List process instances
 
-    Optionally filtered by process key, business key and status, oldest first.
+    Optionally filtered by process key, business key and status, oldest first, paged.
     """
     return service().list_instances(**query)
 
@@ -159,14 +172,15 @@ def get_instance(instance_id):
 
 
 @instances.route("/process-instances/<instance_id>/history", endpoint="instance_history")
-@instances.response(200, s.HistoryEventSchema(many=True))
-@_refusals(r404="No such process instance")
-def instance_history(instance_id):
+@instances.arguments(s.HistoryQuery, location="query", unknown=RAISE)
+@instances.response(200, s.HistoryPage)
+@_refusals(r400="A malformed query (e.g. a cursor this list did not give)", r404="No such process instance")
+def instance_history(query, instance_id):
     """Get the history of a process instance
 
-    The append-only event log: steps, tasks, claims, timers, messages, failures, in order.
+    The append-only event log: steps, tasks, claims, timers, messages, failures, in order, paged.
     """
-    return service().history(instance_id)
+    return service().history(instance_id, **query)
 
 
 @instances.route("/process-instances/<instance_id>/cancel", methods=["POST"], endpoint="cancel_instance")
@@ -184,11 +198,13 @@ def cancel_instance(body, instance_id):
 # -- tasks -------------------------------------------------------------------------------------------
 @tasks.route("/tasks", endpoint="list_tasks")
 @tasks.arguments(s.TaskQuery, location="query", unknown=RAISE)
-@tasks.response(200, s.TaskSchema(many=True))
+@tasks.response(200, s.TaskPage)
+@_refusals(r400="A malformed query (e.g. a cursor this list did not give)")
 def list_tasks(query):
     """List open user tasks
 
-    Optionally filtered by candidate group (lane), assignee, process, business key or instance.
+    Optionally filtered by candidate group (lane), assignee, process, business key or instance; the
+    soonest due first (tasks without a deadline last), paged.
     """
     return service().list_tasks(**query)
 
@@ -246,6 +262,19 @@ def complete_task(body, task_id):
 
 
 # -- messages ----------------------------------------------------------------------------------------
+@messages.route("/messages", endpoint="list_subscriptions")
+@messages.arguments(s.SubscriptionQuery, location="query", unknown=RAISE)
+@messages.response(200, s.SubscriptionPage)
+@_refusals(r400="A malformed query (e.g. a cursor this list did not give)")
+def list_subscriptions(query):
+    """List the messages instances wait for
+
+    Which outside events the running instances expect (e.g. `employed` for a customer), oldest
+    subscription first, paged: what an integration may deliver with POST /messages.
+    """
+    return service().list_subscriptions(**query)
+
+
 @messages.route("/messages", methods=["POST"], endpoint="send_message")
 @messages.arguments(s.MessageRequest)
 @messages.response(200, s.MessageResultSchema)
@@ -274,14 +303,18 @@ def clock_status():
 @clock.route("/clock/advance", methods=["POST"], endpoint="advance_clock")
 @clock.arguments(s.AdvanceClockRequest)
 @clock.response(200, s.AdvanceClockSchema)
-@_refusals(r409="The clock follows real time and cannot be moved")
+@_refusals(r400="Neither or both of `duration` and `to`, a target before now or outside 1900–2200",
+           r409="The clock follows real time and cannot be moved")
 def advance_clock(body):
     """Advance a simulated clock
 
     Moves time by `duration` (ISO 8601, e.g. P1M) or to `to` (ISO date-time), firing every timer due on
-    the way in due order, each at its own due time.
+    the way in due order, each at its own due time. Concurrent advances take turns and add up. One
+    advance fires at most `max_timers` (the server's limit by default); if it stops early it says so and
+    the clock stands at the last fired timer's due time.
     """
-    return service().advance_clock(duration=body.get("duration"), to=body.get("to"))
+    return service().advance_clock(duration=body.get("duration"), to=body.get("to"),
+                                   max_timers=body.get("max_timers"))
 
 
 # -- decisions ---------------------------------------------------------------------------------------
@@ -304,7 +337,8 @@ def evaluate_decision(body, decision_id):
 # -- outbox ------------------------------------------------------------------------------------------
 @outbox.route("/outbox", endpoint="list_outbox")
 @outbox.arguments(s.OutboxQuery, location="query", unknown=RAISE)
-@outbox.response(200, s.OutboxEntrySchema(many=True))
+@outbox.response(200, s.OutboxPage)
+@_refusals(r400="A malformed query (e.g. a cursor this list did not give)")
 def list_outbox(query):
     """List the outbox
 

@@ -47,6 +47,26 @@ class ErrorSchema(Schema):
     failing = _object("Failing fields: field (or file) name → what is wrong with it", data_key="fields")
 
 
+# -- paging ------------------------------------------------------------------------------------------
+class PageQuery(Schema):
+    """Every list takes ``limit`` and ``cursor`` and answers ``{"items": [...], "next_cursor": ...}``."""
+
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500),
+                           metadata={"description": "How many items at most (1–500, default 50)"})
+    cursor = fields.String(validate=[validate.Length(min=1, max=1000), _no_nul], metadata={
+        "description": "Where to go on: the `next_cursor` of the previous page (opaque)"})
+
+
+def page_of(item_schema, name: str) -> type[Schema]:
+    """The response schema of a paged list of ``item_schema`` items."""
+    return Schema.from_dict({
+        "items": fields.List(fields.Nested(item_schema), required=True,
+                             metadata={"description": "This page's items, in the list's order"}),
+        "next_cursor": fields.String(allow_none=True, required=True, metadata={
+            "description": "Pass as `cursor` for the next page; null on the last page"}),
+    }, name=name)
+
+
 # -- requests ----------------------------------------------------------------------------------------
 class StartInstanceRequest(Schema):
     process_key = _text("Process definition key, e.g. job_seeker_service", required=True,
@@ -57,7 +77,7 @@ class StartInstanceRequest(Schema):
     user = _text("Acting user, recorded in the history", load_default=None, allow_none=True)
 
 
-class InstanceQuery(Schema):
+class InstanceQuery(PageQuery):
     process_key = _text("Only instances of this process")
     business_key = _text("Only instances with this business key")
     status = fields.String(validate=validate.OneOf(INSTANCE_STATUSES),
@@ -68,7 +88,7 @@ class CancelRequest(Schema):
     user = _text("Acting user, recorded in the history", load_default=None, allow_none=True)
 
 
-class TaskQuery(Schema):
+class TaskQuery(PageQuery):
     candidate_group = _text("Only tasks of this candidate group (BPMN lane), e.g. asiantuntija")
     assignee = _text("Only tasks claimed by this user")
     process_key = _text("Only tasks of this process")
@@ -101,7 +121,23 @@ class MessageRequest(Schema):
 
 class AdvanceClockRequest(Schema):
     duration = _text("ISO 8601 duration to move the clock by, e.g. P1M or PT12H (give this or 'to')")
-    to = _when("ISO 8601 date-time to move the clock to (give this or 'duration')")
+    to = _when("ISO 8601 date-time to move the clock to (give this or 'duration'), within 1900–2200",
+               validate=[validate.Length(max=64), _no_nul])
+    max_timers = fields.Integer(validate=validate.Range(min=1), metadata={
+        "description": "Fire at most this many timers (never more than the server's limit, default 1000)"})
+
+
+class HistoryQuery(PageQuery):
+    pass
+
+
+class DefinitionQuery(PageQuery):
+    pass
+
+
+class SubscriptionQuery(PageQuery):
+    business_key = _text("Only messages instances with this business key wait for")
+    name = _text("Only this message, e.g. employed")
 
 
 # -- responses ---------------------------------------------------------------------------------------
@@ -220,7 +256,7 @@ class DecisionResultSchema(Schema):
         "description": "Evaluations of the decisions this one requires (DRD), evaluated first"})
 
 
-class OutboxQuery(Schema):
+class OutboxQuery(PageQuery):
     business_key = _text("Only entries of instances with this business key")
     recipient = _text("Only entries to this recipient, e.g. kela or asiakas")
     type = _text("Only entries of this type (the BPMN message name), e.g. labour_policy_statement")
@@ -245,12 +281,22 @@ class CustomerQuery(Schema):
     process_key = _text("Only cases of this process, e.g. pay_subsidy")
 
 
+class CustomerCursorsSchema(Schema):
+    instances = fields.String(allow_none=True, metadata={"description": "Go on with GET /process-instances"})
+    open_tasks = fields.String(allow_none=True, metadata={"description": "Go on with GET /tasks"})
+    outbox = fields.String(allow_none=True, metadata={"description": "Go on with GET /outbox"})
+    payments = fields.String(allow_none=True, metadata={"description": "Go on with GET /outbox?type=payment"})
+
+
 class CustomerOverviewSchema(Schema):
     business_key = _text("The customer's business key (person id or y-tunnus)")
     instances = fields.List(fields.Nested(lambda: InstanceSummarySchema()), metadata={"description": "The cases"})
     open_tasks = fields.List(fields.Nested(TaskSchema), metadata={"description": "Open tasks of the cases"})
     outbox = fields.List(fields.Nested(OutboxEntrySchema), metadata={"description": "Everything sent"})
     payments = fields.List(fields.Nested(OutboxEntrySchema), metadata={"description": "Payments made"})
+    next_cursors = fields.Nested(CustomerCursorsSchema, metadata={
+        "description": "Each list is its first page; these continue them on the list endpoints with the same "
+                       "business key (and process key / candidate group) filters"})
 
 
 class ClockSchema(Schema):
@@ -272,3 +318,25 @@ class FiredTimerSchema(Schema):
 class AdvanceClockSchema(ClockSchema):
     fired = fields.List(fields.Nested(FiredTimerSchema),
                         metadata={"description": "Timers fired on the way, in due order"})
+    target = _when("Where the advance was asked to move the clock")
+    stopped_early = fields.Boolean(metadata={
+        "description": "True when the advance stopped before the target (it fired as many timers as one "
+                       "advance may, or the next due timer is held by another worker); the clock stands at "
+                       "the last fired timer's due time — advance again to go on"})
+
+
+class SubscriptionListSchema(Schema):
+    id = fields.Integer(metadata={"description": "Subscription number, oldest first"})
+    message_name = _text("The message awaited")
+    business_key = _text("Business key of the waiting instance")
+    instance_id = _text("The waiting instance")
+    element_id = _text("BPMN element id of the waiting message event")
+    since = _when("Since when the instance has waited")
+
+
+DefinitionPage = page_of(DefinitionSchema, "DefinitionPage")
+InstancePage = page_of(InstanceSummarySchema, "InstancePage")
+HistoryPage = page_of(HistoryEventSchema, "HistoryPage")
+TaskPage = page_of(TaskSchema, "TaskPage")
+OutboxPage = page_of(OutboxEntrySchema, "OutboxPage")
+SubscriptionPage = page_of(SubscriptionListSchema, "SubscriptionPage")

@@ -1,38 +1,71 @@
-"""One clock for the whole engine.
+"""The engine's clock: one object, injected, that everything asking "what time is it" asks.
 
-Everything that asks "what time is it" — timers, due dates, history stamps, expression functions such
-as ``today()`` — asks :func:`now`. The active clock is process-wide because SpiffWorkflow's timer
-code reads the time itself; :func:`install` points it at ours (see ``_patch_spiff_timers``).
+The service owns a :class:`Clock` and hands it to the runtime; the runtime makes it *current* while it
+runs a step (:func:`using`), and everything inside that step — SpiffWorkflow's timer code, the expression
+functions ``today()``/``now()``, FEEL's ``today()`` — reads :func:`current`. Nothing is installed
+globally: two services with two clocks in one process each see their own.
 
 * :class:`SystemClock` follows ``datetime.now`` — and therefore freezegun in tests.
-* :class:`SimulatedClock` never follows the wall clock; it moves only when told to (testers' server).
+* :class:`SimulatedClock` moves only when told to (in memory; the server's simulated clock is the
+  database-backed ``tva_flow.store.clock.StoredClock``, which all workers share and which survives restarts).
 * :class:`FrozenClock` wraps a freezegun ``freeze_time`` handle so tests move time through the same
   ``advance`` code path as the simulated server.
+
+:meth:`Clock.moment` pins the time for one unit of work, so a step's history, deadlines and timers all
+carry the same instant and a stored clock is read once per step, not once per question.
 """
 from __future__ import annotations
 
 import threading
 from abc import ABC, abstractmethod
-from datetime import date, datetime, timezone
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+from dateutil.relativedelta import relativedelta
+
 HELSINKI = ZoneInfo("Europe/Helsinki")
+EARLIEST, LATEST = datetime(1900, 1, 1, tzinfo=timezone.utc), datetime(2200, 12, 31, tzinfo=timezone.utc)
 
 
 class Clock(ABC):
     simulated = False
     movable = False
 
+    def __init__(self):
+        self._pinned: ContextVar[datetime | None] = ContextVar(f"tva_flow_pinned_{id(self)}", default=None)
+
     @abstractmethod
+    def read(self) -> datetime:
+        """The current time from the source (timezone-aware)."""
+
     def now(self) -> datetime:
-        """The current time, timezone-aware."""
+        pinned = self._pinned.get()
+        return pinned if pinned is not None else self.read()
+
+    @contextmanager
+    def moment(self):
+        """Within the block, :meth:`now` answers one instant (read once); nested blocks keep the outer one."""
+        if self._pinned.get() is not None:
+            yield self._pinned.get()
+            return
+        token = self._pinned.set(self.read())
+        try:
+            yield self._pinned.get()
+        finally:
+            self._pinned.reset(token)
 
     def move_to(self, when: datetime) -> None:
         raise RuntimeError("this clock follows the wall clock; start the server with --simulated-clock")
 
+    def today(self) -> date:
+        """Today's date in Finland — the date the law's day-based deadlines are counted in."""
+        return self.now().astimezone(HELSINKI).date()
+
 
 class SystemClock(Clock):
-    def now(self) -> datetime:
+    def read(self) -> datetime:
         return datetime.now(timezone.utc)
 
 
@@ -41,10 +74,11 @@ class SimulatedClock(Clock):
     movable = True
 
     def __init__(self, start: datetime | None = None):
+        super().__init__()
         self._now = as_utc(start) if start else datetime.now(timezone.utc)
         self._lock = threading.Lock()
 
-    def now(self) -> datetime:
+    def read(self) -> datetime:
         with self._lock:
             return self._now
 
@@ -63,40 +97,36 @@ class FrozenClock(Clock):
     movable = True
 
     def __init__(self, frozen):
+        super().__init__()
         self._frozen = frozen
 
-    def now(self) -> datetime:
+    def read(self) -> datetime:
         return datetime.now(timezone.utc)
 
     def move_to(self, when: datetime) -> None:
         when = as_utc(when)
-        if when < self.now():
+        if when < self.read():
             raise ValueError("time never moves backwards")
         self._frozen.move_to(when)
 
 
-_active: Clock = SystemClock()
+_SYSTEM = SystemClock()
+_current: ContextVar[Clock | None] = ContextVar("tva_flow_clock", default=None)
 
 
-def install(clock: Clock) -> Clock:
-    global _active
-    _active = clock
-    _patch_spiff_timers()
-    return clock
+@contextmanager
+def using(clock: Clock):
+    """Make ``clock`` the one a step reads (SpiffWorkflow's timers, expression and FEEL functions)."""
+    token = _current.set(clock)
+    try:
+        yield clock
+    finally:
+        _current.reset(token)
 
 
-def active() -> Clock:
-    return _active
-
-
-def now() -> datetime:
-    """The engine's current time, timezone-aware (UTC)."""
-    return _active.now()
-
-
-def today() -> date:
-    """Today's date in Finland — the date the law's day-based deadlines are counted in."""
-    return now().astimezone(HELSINKI).date()
+def current() -> Clock:
+    """The clock of the step being run; outside a step (a bare ``tva-flow decide``), real time."""
+    return _current.get() or _SYSTEM
 
 
 def as_utc(value: datetime) -> datetime:
@@ -111,12 +141,17 @@ def parse_datetime(text: str) -> datetime:
     return as_utc(value)
 
 
+def in_range(value: datetime) -> bool:
+    """Whether a time lies in the years the engine keeps (1900–2200): what a clock may be moved to."""
+    return EARLIEST <= value <= LATEST
+
+
 class _EngineDatetime(datetime):
-    """``datetime`` whose ``now`` reads the engine clock; SpiffWorkflow's timer module uses it."""
+    """``datetime`` whose ``now`` reads the current engine clock; SpiffWorkflow's timer module uses it."""
 
     @classmethod
     def now(cls, tz=None):  # noqa: D102
-        value = _active.now()
+        value = current().now()
         return value.astimezone(tz) if tz else value.astimezone(HELSINKI).replace(tzinfo=None)
 
 
@@ -126,11 +161,7 @@ def _calendar_timedelta(parsed_duration: dict, start: datetime | None = None):
     P1D from Saturday 12:00 is Sunday 12:00 even across the change to summer time, and P1M from 31.1 is
     28.2 — as a person reading the deadline would count it.
     """
-    from datetime import timedelta
-
-    from dateutil.relativedelta import relativedelta
-
-    start = as_utc(start) if start else now()
+    start = as_utc(start) if start else current().now()
     parts = dict(parsed_duration)
     local = start.astimezone(HELSINKI)
     wall = local.replace(tzinfo=None) + relativedelta(**parts)
@@ -143,7 +174,8 @@ def _spiff_datetime(expression: str) -> datetime:
     return parse_datetime(str(expression))
 
 
-def _patch_spiff_timers() -> None:
+def patch_spiff_timers() -> None:
+    """Point SpiffWorkflow's timer module at the current engine clock and the Finnish calendar (once)."""
     from SpiffWorkflow.bpmn.specs.event_definitions import timer
 
     if timer.datetime is not _EngineDatetime:

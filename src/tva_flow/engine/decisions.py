@@ -15,8 +15,17 @@ from .functions import EXPRESSION_FUNCTIONS
 
 TRACE_KEY = "tva_decision_trace"
 
-# FEEL cells compare dates as dates: today()/now() give date values read from the engine clock.
-DECISION_FUNCTIONS = {**EXPRESSION_FUNCTIONS, "today": clock.today, "now": clock.now}
+
+def _today():
+    return clock.current().today()
+
+
+def _now():
+    return clock.current().now()
+
+
+# FEEL cells compare dates as dates: today()/now() give date values read from the step's clock.
+DECISION_FUNCTIONS = {**EXPRESSION_FUNCTIONS, "today": _today, "now": _now}
 
 
 @lru_cache(maxsize=128)

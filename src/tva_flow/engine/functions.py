@@ -2,7 +2,8 @@
 
 Dates travel through process data as ISO strings ("2026-01-05"); date-times as ISO strings with the
 Finnish offset ("2026-03-01T00:00:00+02:00"). Every function here is pure except ``today`` and
-``now``, which read the engine clock. Documented for process owners in the README.
+``now``, which read the clock of the step being run (:func:`clock.current`). Documented for process
+owners in the README.
 """
 from __future__ import annotations
 
@@ -24,12 +25,12 @@ def _d(value) -> date:
 
 def today() -> str:
     """Today's date in Finland (engine clock), e.g. "2026-01-05"."""
-    return clock.today().isoformat()
+    return clock.current().today().isoformat()
 
 
 def now() -> str:
     """The engine clock as an ISO date-time in Finnish time."""
-    return clock.now().astimezone(HELSINKI).isoformat()
+    return clock.current().now().astimezone(HELSINKI).isoformat()
 
 
 def add_days(day, n: int) -> str:

@@ -39,6 +39,14 @@ class EngineError(Exception):
         super().__init__(message)
 
 
+class TimerNotDue(LookupError):
+    """The timer is still waiting for a later time (its projection was behind); nothing fired."""
+
+    def __init__(self, due: datetime):
+        self.due = due
+        super().__init__(f"not due before {due.isoformat()}")
+
+
 class _SpecLessWorkflowConverter(BpmnWorkflowConverter):
     """Keeps the spec out of the stored state: the deployed version it came from provides it."""
 
@@ -151,8 +159,9 @@ def _json_safe(value):
 
 
 class Runtime:
-    def __init__(self):
-        clock.install(clock.active())  # make sure SpiffWorkflow's timers read the engine clock
+    def __init__(self, engine_clock: clock.Clock | None = None):
+        clock.patch_spiff_timers()
+        self.clock = engine_clock or clock.SystemClock()  # current while a step runs (clock.using)
         self.script_engine = PythonScriptEngine(environment=TaskDataEnvironment(dict(EXPRESSION_FUNCTIONS)))
         self.serializer = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(_CONFIG))
 
@@ -198,6 +207,9 @@ class Runtime:
         task = self._task(workflow, task_id)
         if task is None or not task.has_state(TaskState.WAITING):
             raise LookupError(task_id)
+        due = _timer_due(task)
+        if due is not None and due > self.clock.now():
+            raise TimerNotDue(due)
         definition = _event_definition(task)
 
         def act():
@@ -258,6 +270,10 @@ class Runtime:
         return {t.id: t for t in workflow.get_tasks(state=TaskState.READY) if _is_user_task(t)}
 
     def _advance(self, workflow, events, act) -> Step:
+        with clock.using(self.clock):
+            return self._advance_now(workflow, events, act)
+
+    def _advance_now(self, workflow, events, act) -> Step:
         open_before = self._ready_user_tasks(workflow)
         step = Step(events=list(events))
 

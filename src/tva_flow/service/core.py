@@ -5,31 +5,56 @@ message subscriptions), its history and its outbox entries in the same transacti
 """
 from __future__ import annotations
 
+import functools
 import json
 import logging
+import random
+import time
 from collections import OrderedDict
+from contextlib import contextmanager
 from datetime import datetime
 
 from sqlalchemy import event as sa_event, func, select
 
-from ..engine import clock as engine_clock
 from ..engine.clock import Clock, SystemClock
 from ..engine.definitions import ProcessBundle, parse_bundle
 from ..engine.runtime import EngineError, Runtime, Step
-from ..errors import Conflict, NotFound
-from ..store.db import Database
+from ..errors import Conflict, NotFound, TooLarge
+from ..store.db import Database, lost_race
 from ..store.models import (DefinitionFile, HistoryEvent, MessageSubscription, OutboxEntry, PendingTimer,
                             ProcessDefinition, ProcessInstance, UserTask)
 
 log = logging.getLogger(__name__)
+RETRIES = 4
+
+
+def retried(method):
+    """Run a use case again when its transaction lost a race (deadlock, serialization failure, a row
+    another request inserted first); after a few tries, answer 409 rather than fail."""
+    @functools.wraps(method)
+    def wrapper(*args, **kwargs):
+        for attempt in range(1, RETRIES + 1):
+            try:
+                return method(*args, **kwargs)
+            except Exception as exc:  # noqa: BLE001 - only lost races are retried, see lost_race
+                if not lost_race(exc):
+                    raise
+                log.info("%s lost a race (attempt %d): %s", method.__name__, attempt, str(exc).split("\n")[0])
+                if attempt == RETRIES:
+                    raise Conflict("another request changed the same data at the same moment; try again") from exc
+                time.sleep(random.uniform(0.005, 0.03) * attempt)
+    return wrapper
 
 
 class ServiceCore:
     def __init__(self, db: Database, clock: Clock | None = None, spec_cache_size: int = 64,
-                 workflow_cache_size: int = 256):
+                 workflow_cache_size: int = 256, max_state_bytes: int = 8 * 1024 * 1024,
+                 advance_limit: int = 1000):
         self.db = db
-        self.clock = engine_clock.install(clock or SystemClock())
-        self.runtime = Runtime()
+        self.clock = clock or SystemClock()
+        self.runtime = Runtime(self.clock)
+        self.max_state_bytes = max_state_bytes  # one instance's saved state, process data included
+        self.advance_limit = advance_limit  # timers one clock advance fires at most
         self._specs: OrderedDict[int, tuple] = OrderedDict()
         self._spec_cache_size = spec_cache_size
         # Workflows as committed, by instance id, with the revision they were saved as. A step takes its
@@ -41,6 +66,12 @@ class ServiceCore:
     def now(self) -> datetime:
         return self.clock.now()
 
+    @contextmanager
+    def _write(self):
+        """One unit of work at one instant: the clock is read once and every stamp of the step carries it."""
+        with self.clock.moment(), self.db.unit_of_work() as s:
+            yield s
+
     # -- internals -----------------------------------------------------------------------------------
     def _apply(self, s, instance: ProcessInstance, workflow, step: Step, user, status: str | None = None,
                depth: int = 0) -> None:
@@ -49,6 +80,9 @@ class ServiceCore:
                      once=True)
         now = self.now()
         instance.state = self.runtime.dump(workflow)
+        if len(instance.state) > self.max_state_bytes:
+            raise TooLarge(f"the process data of instance {instance.id} would grow to {len(instance.state)} bytes, "
+                           f"more than the {self.max_state_bytes} an instance may keep", {"data": "too large"})
         instance.status = status or step.status
         instance.variables = step.variables
         instance.updated_at = now
@@ -107,7 +141,7 @@ class ServiceCore:
         if instance_id is None:
             return
         log.error("process instance %s failed: %s", instance_id, exc)
-        with self.db.unit_of_work() as s:
+        with self._write() as s:
             instance = s.get(ProcessInstance, instance_id, with_for_update=True)
             if instance is not None and instance.status == "running":
                 self._fail(s, instance, exc, user)
@@ -153,11 +187,15 @@ class ServiceCore:
 
     @staticmethod
     def _latest_definitions(s) -> list[ProcessDefinition]:
+        return list(s.scalars(ServiceCore._latest_query()))
+
+    @staticmethod
+    def _latest_query():
+        """The latest version of each process."""
         latest = (select(ProcessDefinition.process_key, func.max(ProcessDefinition.version).label("version"))
                   .group_by(ProcessDefinition.process_key).subquery())
-        return list(s.scalars(select(ProcessDefinition).join(
-            latest, (ProcessDefinition.process_key == latest.c.process_key)
-            & (ProcessDefinition.version == latest.c.version))))
+        return select(ProcessDefinition).join(latest, (ProcessDefinition.process_key == latest.c.process_key)
+                                              & (ProcessDefinition.version == latest.c.version))
 
     @staticmethod
     def _latest_definition(s, process_key: str) -> ProcessDefinition | None:

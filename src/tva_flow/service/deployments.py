@@ -6,20 +6,31 @@ import json
 from sqlalchemy import select
 
 from .. import forms, views
+from ..engine import clock as engine_clock
 from ..engine.definitions import DefinitionError, build_bundles, content_hash, kind_of, read_dirs
 from ..errors import BadRequest, Invalid, NotFound
 from ..store.models import CurrentFile, DefinitionFile, ProcessDefinition
-from .core import ServiceCore
+from ..store.paging import keyset
+from .core import ServiceCore, retried
 
 
 class Deployments(ServiceCore):
     def deploy_paths(self, paths) -> dict:
         return self.deploy(read_dirs(paths))
 
+    @retried
     def deploy(self, files: dict[str, bytes]) -> dict:
-        """Deploy definition files. All are accepted or none; changed bundles become new versions."""
+        """Deploy definition files. All are accepted or none; changed bundles become new versions.
+
+        Deployments take turns (the database's ``deploy`` lock), so N workers syncing the same folders
+        at start-up, or two process owners deploying at once, each see the other's versions: deploying
+        an unchanged bundle again is a no-op.
+        """
         if not files:
             raise BadRequest("no definition files given", {"files": "at least one .bpmn, .dmn or .json file"})
+        bad_names = {name[:80] or "(empty)": problem for name in files if (problem := filename_problem(name))}
+        if bad_names:
+            raise BadRequest("a file name is not acceptable", bad_names)
         unknown = [name for name in files if kind_of(name) is None]
         if unknown:
             raise BadRequest("unknown kind of definition file", {n: "expected .bpmn, .dmn or .json" for n in unknown})
@@ -34,8 +45,8 @@ class Deployments(ServiceCore):
                     problems[name] = problem
         if problems:
             raise Invalid("refused: a form is not a valid JSON Schema", problems)
-        now = self.now()
-        with self.db.unit_of_work() as s:
+        with self.db.lock("deploy"), self._write() as s:
+            now = self.now()
             current = {row.filename: row for row in s.scalars(select(CurrentFile))}
             workspace = {name: self._file(s, row.content_hash).content for name, row in current.items()}
             workspace.update(files)
@@ -70,15 +81,18 @@ class Deployments(ServiceCore):
                 result.append(views.definition(definition, created=True))
         return {"deployed": sorted(files), "processes": result}
 
-    def list_definitions(self) -> list[dict]:
+    def list_definitions(self, limit=None, cursor=None) -> dict:
+        """One entry per process key (its latest version, with every version number), by key, paged."""
         with self.db.read() as s:
-            rows = s.scalars(select(ProcessDefinition).order_by(ProcessDefinition.process_key,
-                                                                 ProcessDefinition.version)).all()
-            by_key: dict[str, list] = {}
-            for row in rows:
-                by_key.setdefault(row.process_key, []).append(row)
-            return [views.definition(versions[-1], versions=[v.version for v in versions])
-                    for versions in by_key.values()]
+            page = keyset(s, self._latest_query(), [ProcessDefinition.process_key], limit, cursor)
+            keys = [row.process_key for row in page.rows]
+            versions: dict[str, list[int]] = {}
+            for key, version in s.execute(select(ProcessDefinition.process_key, ProcessDefinition.version)
+                                          .where(ProcessDefinition.process_key.in_(keys))
+                                          .order_by(ProcessDefinition.version)):
+                versions.setdefault(key, []).append(version)
+            return {"items": [views.definition(row, versions=versions[row.process_key]) for row in page.rows],
+                    "next_cursor": page.next_cursor}
 
     @staticmethod
     def validate_paths(paths) -> list[str]:
@@ -91,7 +105,8 @@ class Deployments(ServiceCore):
         with self.db.read() as s:
             rows = s.scalars(select(CurrentFile).where(CurrentFile.filename.like("%.dmn"))).all()
             files = {row.filename: self._file(s, row.content_hash).content for row in rows}
-        return evaluate_in_files(files, decision, inputs or {})
+        with engine_clock.using(self.clock):  # FEEL today()/now() read this service's clock
+            return evaluate_in_files(files, decision, inputs or {})
 
 
 def evaluate_in_files(files: dict[str, bytes], decision: str, inputs: dict) -> dict:
@@ -114,3 +129,24 @@ def evaluate_in_files(files: dict[str, bytes], decision: str, inputs: dict) -> d
     raise NotFound(f"no decision '{decision}' is deployed", {"decision": "unknown id or name"})
 
 
+
+
+def filename_problem(name: str) -> str | None:
+    """Why a definition file name cannot be kept (the store keeps names of at most 255 characters)."""
+    if not name or name in (".", ".."):
+        return "a file needs a name"
+    if len(name) > 255:
+        return f"the name is {len(name)} characters long; at most 255"
+    if any(ch in name for ch in "/\\") or any(ord(ch) < 32 or ord(ch) == 127 for ch in name):
+        return "the name must not contain a path separator or control characters (NUL, newline …)"
+    if not name.isprintable() or not _encodable(name):
+        return "the name is not printable text"
+    return None
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+        return True
+    except UnicodeEncodeError:
+        return False

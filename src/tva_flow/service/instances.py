@@ -9,13 +9,14 @@ from .. import views
 from ..engine.runtime import EngineError, Event
 from ..errors import Conflict, NotFound
 from ..store.models import ProcessDefinition, ProcessInstance
-from .core import ServiceCore
+from .core import ServiceCore, retried
 
 
 class Instances(ServiceCore):
+    @retried
     def start_instance(self, process_key: str, business_key: str, variables: dict | None = None,
                        user: str | None = None) -> dict:
-        with self.db.unit_of_work() as s:
+        with self._write() as s:
             definition = self._latest_definition(s, process_key)
             if definition is None:
                 raise NotFound(f"no process definition '{process_key}' is deployed", {"process_key": "unknown"})
@@ -44,16 +45,18 @@ class Instances(ServiceCore):
         with self.db.read() as s:
             return views.instance(s, self._instance(s, instance_id))
 
-    def list_instances(self, process_key=None, business_key=None, status=None) -> list[dict]:
+    def list_instances(self, process_key=None, business_key=None, status=None, limit=None, cursor=None) -> dict:
         with self.db.read() as s:
-            return views.instances(s, process_key=process_key, business_key=business_key, status=status)
+            return views.instances(s, process_key=process_key, business_key=business_key, status=status,
+                                   limit=limit, cursor=cursor)
 
-    def history(self, instance_id: str) -> list[dict]:
+    def history(self, instance_id: str, limit=None, cursor=None) -> dict:
         with self.db.read() as s:
-            return views.history(s, self._instance(s, instance_id).id)
+            return views.history(s, self._instance(s, instance_id).id, limit=limit, cursor=cursor)
 
+    @retried
     def cancel_instance(self, instance_id: str, user: str | None = None) -> dict:
-        with self.db.unit_of_work() as s:
+        with self._write() as s:
             instance = self._instance(s, instance_id, lock=True)
             if instance.status != "running":
                 raise Conflict(f"instance is {instance.status}; only a running instance can be cancelled")
@@ -74,10 +77,15 @@ class Instances(ServiceCore):
             raise NotFound(f"no cases with business key '{business_key}'")
         return overview
 
-    def list_outbox(self, business_key=None, recipient=None, type=None, instance_id=None) -> list[dict]:
+    def list_outbox(self, business_key=None, recipient=None, type=None, instance_id=None, limit=None,
+                    cursor=None) -> dict:
         with self.db.read() as s:
             return views.outbox(s, business_key=business_key, recipient=recipient, type=type,
-                                instance_id=instance_id)
+                                instance_id=instance_id, limit=limit, cursor=cursor)
+
+    def list_subscriptions(self, business_key=None, name=None, limit=None, cursor=None) -> dict:
+        with self.db.read() as s:
+            return views.subscriptions(s, business_key=business_key, name=name, limit=limit, cursor=cursor)
 
     def health(self) -> dict:
         with self.db.read() as s:

@@ -8,26 +8,31 @@ from sqlalchemy import select
 from ..engine.runtime import EngineError
 from ..errors import Conflict, ProcessFailed
 from ..store.models import HistoryEvent, MessageSubscription, ProcessInstance
-from .core import ServiceCore
+from .core import ServiceCore, retried
 
 log = logging.getLogger(__name__)
 
 
 class Messages(ServiceCore):
+    @retried
     def send_message(self, name: str, business_key: str, variables: dict | None = None,
                      user: str | None = None) -> dict:
+        """Deliver to the instance of that customer that has waited longest; 409 if none waits (now)."""
         variables = variables or {}
         instance_id = None
         try:
-            with self.db.unit_of_work() as s:
-                subscription = self._subscription(s, name, business_key)
-                if subscription is None:
-                    raise Conflict(f"no process instance with business key '{business_key}' is waiting for "
-                                   f"message '{name}'")
-                instance_id = subscription.instance_id
-                instance = self._deliver(s, subscription, name, variables, user)
-                return {"instance_id": instance.id, "element_id": subscription.element_id,
-                        "status": instance.status}
+            with self._write() as s:
+                for _ in range(5):  # each round: another request took the subscription between look and lock
+                    subscription = self._subscription(s, name, business_key)
+                    if subscription is None:
+                        break
+                    instance_id = subscription.instance_id
+                    instance = self._deliver(s, subscription, name, variables, user)
+                    if instance is not None:
+                        return {"instance_id": instance.id, "element_id": subscription.element_id,
+                                "status": instance.status}
+                raise Conflict(f"no process instance with business key '{business_key}' is waiting for "
+                               f"message '{name}'")
         except EngineError as exc:
             self._record_failure(instance_id, exc, user)
             raise ProcessFailed(f"the process failed on the message: {exc}") from exc
@@ -43,10 +48,19 @@ class Messages(ServiceCore):
             query = query.where(ProcessInstance.id != exclude)
         return s.scalars(query).first()
 
-    def _deliver(self, s, subscription, name: str, variables: dict, user, depth: int = 0) -> ProcessInstance:
+    def _deliver(self, s, subscription, name: str, variables: dict, user, depth: int = 0) -> ProcessInstance | None:
+        """Lock the instance, make sure it still waits (another request may just have moved it), deliver.
+        None when it no longer waits."""
         instance = self._instance(s, subscription.instance_id, lock=True)
+        still = s.scalars(select(MessageSubscription).where(MessageSubscription.id == subscription.id)
+                          .execution_options(populate_existing=True)).first()
+        if still is None or instance.status != "running":
+            return None
         workflow = self._load(s, instance)
-        step = self.runtime.deliver_message(workflow, subscription.task_id, name, variables)
+        try:
+            step = self.runtime.deliver_message(workflow, subscription.task_id, name, variables)
+        except LookupError:
+            return None
         self._apply(s, instance, workflow, step, user, depth=depth)
         return instance
 

@@ -5,23 +5,25 @@ from .. import forms, views
 from ..engine.runtime import EngineError
 from ..errors import Conflict, Invalid, ProcessFailed
 from ..store.models import ProcessInstance
-from .core import ServiceCore, history_row
+from .core import ServiceCore, history_row, retried
 
 
 class Tasks(ServiceCore):
     def list_tasks(self, candidate_group=None, assignee=None, process_key=None, business_key=None,
-                   instance_id=None) -> list[dict]:
+                   instance_id=None, limit=None, cursor=None) -> dict:
+        """Open tasks, soonest due first (paged)."""
         with self.db.read() as s:
             return views.open_tasks(s, candidate_group=candidate_group, assignee=assignee, process_key=process_key,
-                                    business_key=business_key, instance_id=instance_id)
+                                    business_key=business_key, instance_id=instance_id, limit=limit, cursor=cursor)
 
     def get_task(self, task_id: str) -> dict:
         with self.db.read() as s:
             task = self._task(s, task_id)
             return views.task_detail(task, self._form(s, task, task.form), self._form(s, task, task.ui_form))
 
+    @retried
     def claim_task(self, task_id: str, user: str) -> dict:
-        with self.db.unit_of_work() as s:
+        with self._write() as s:
             task = self._open_task(s, task_id, lock=True)
             if task.assignee and task.assignee != user:
                 raise Conflict(f"task is claimed by {task.assignee}")
@@ -30,8 +32,9 @@ class Tasks(ServiceCore):
                 s.add(history_row(task.instance_id, self.now(), "task_claimed", task, user))
             return views.task(task)
 
+    @retried
     def unclaim_task(self, task_id: str, user: str | None = None) -> dict:
-        with self.db.unit_of_work() as s:
+        with self._write() as s:
             task = self._open_task(s, task_id, lock=True)
             if user and task.assignee and task.assignee != user:
                 raise Conflict(f"task is claimed by {task.assignee}; only they can release it")
@@ -40,11 +43,12 @@ class Tasks(ServiceCore):
                 task.assignee = None
             return views.task(task)
 
+    @retried
     def complete_task(self, task_id: str, user: str, data: dict) -> dict:
         """Complete a user task with form data. An unclaimed task is claimed by ``user`` on the way."""
         instance_id = None
         try:
-            with self.db.unit_of_work() as s:
+            with self._write() as s:
                 task = self._open_task(s, task_id, lock=True)
                 instance_id = task.instance_id
                 if task.assignee and task.assignee != user:

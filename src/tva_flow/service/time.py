@@ -9,78 +9,127 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from sqlalchemy import func, select
 
 from ..engine import clock as engine_clock
-from ..engine.runtime import EngineError
-from ..errors import BadRequest, Conflict
+from ..engine.runtime import EngineError, TimerNotDue
+from ..errors import BadRequest, Conflict, TooLarge
 from ..store.models import PendingTimer, ProcessInstance
 from ..views import helsinki as _helsinki
-from .core import ServiceCore
+from .core import ServiceCore, retried
 
 log = logging.getLogger(__name__)
+_TAKEN = object()  # another worker fired the timer between our look and our lock
+_MAX_TAKEN_IN_A_ROW = 100
 
 
 class Time(ServiceCore):
     def clock_status(self) -> dict:
         return {"now": _helsinki(self.now()), "simulated": self.clock.simulated}
 
-    def advance_clock(self, duration: str | None = None, to: datetime | str | None = None) -> dict:
-        """Move a simulated clock, firing every timer due on the way in due order, each at its due time."""
+    def advance_clock(self, duration: str | None = None, to: datetime | str | None = None,
+                      max_timers: int | None = None) -> dict:
+        """Move a simulated clock, firing every timer due on the way in due order, each at its due time.
+
+        Advances take turns (the database's ``clock`` lock): each starts where the previous one left the
+        clock, so concurrent advances add up. At most ``max_timers`` (default: the service's
+        ``advance_limit``) fire in one call; then the clock stays at the last fired timer's due time and
+        the answer says ``stopped_early`` — advance again to go on.
+        """
         if not self.clock.movable:
             raise Conflict("the clock follows real time; start the server with --simulated-clock to move it")
         if (duration is None) == (to is None):
             raise BadRequest("give either 'duration' or 'to'", {"duration": "or 'to'", "to": "or 'duration'"})
-        start = self.now()
-        target = _after(start, duration) if duration is not None else _parse_when(to)
-        if target < start:
-            raise BadRequest("time never moves backwards", {"to": f"before the current time {_helsinki(start)}"})
-        fired: list[dict] = []
-        while True:
-            upcoming = self._next_due()
-            if upcoming is None or upcoming > target:
-                break
-            if upcoming > self.now():
-                self.clock.move_to(upcoming)
-            fired.extend(self.fire_due_timers())
-        if target > self.now():
-            self.clock.move_to(target)
-        fired.extend(self.fire_due_timers())
-        return {"now": _helsinki(self.now()), "simulated": self.clock.simulated, "fired": fired}
+        limit = max(1, min(int(max_timers or self.advance_limit), self.advance_limit))
+        with self.db.lock("clock"):
+            start = self.clock.read()
+            field = "duration" if duration is not None else "to"
+            target = _after(start, duration) if duration is not None else _parse_when(to)
+            if not engine_clock.in_range(target):
+                raise BadRequest("the clock stays within the years 1900–2200", {field: "outside 1900–2200"})
+            if target < start:
+                raise BadRequest("time never moves backwards", {field: f"before the current time {_helsinki(start)}"})
+            fired: list[dict] = []
+            stopped_early = False
+            while True:
+                upcoming = self._next_due()
+                if upcoming is None or upcoming > target:
+                    break
+                if len(fired) >= limit:
+                    stopped_early = True
+                    break
+                if upcoming > self.clock.read():
+                    self.clock.move_to(upcoming)
+                batch = self.fire_due_timers(limit - len(fired))
+                if not batch:  # due, but held by another worker right now: stop rather than spin
+                    stopped_early = True
+                    break
+                fired.extend(batch)
+            if not stopped_early:
+                if target > self.clock.read():
+                    self.clock.move_to(target)
+                fired.extend(self.fire_due_timers(limit - len(fired)))
+        return {"now": _helsinki(self.now()), "simulated": self.clock.simulated, "fired": fired,
+                "target": _helsinki(target), "stopped_early": stopped_early}
 
     def fire_due_timers(self, limit: int | None = None) -> list[dict]:
         """Fire timers due now, one at a time in due order, each in its own transaction (exactly once)."""
         fired: list[dict] = []
-        while limit is None or len(fired) < limit:
+        taken = 0
+        while (limit is None or len(fired) < limit) and taken < _MAX_TAKEN_IN_A_ROW:
             result = self._fire_next()
             if result is None:
                 break
+            if result is _TAKEN:
+                taken += 1
+                continue
+            taken = 0
             fired.append(result)
         return fired
 
-    def _fire_next(self) -> dict | None:
+    @retried
+    def _fire_next(self):
+        """Fire the earliest due timer of a running instance no other worker holds.
+
+        The instance row is locked (``FOR UPDATE SKIP LOCKED``); then the timer row is read again: if
+        another worker fired it meanwhile (it is gone, or a cycle timer's next round is not yet due), this
+        worker leaves it alone. Only a timer really due fires, and only once.
+        """
         instance_id = None
         try:
-            with self.db.unit_of_work() as s:
-                query = (select(PendingTimer)
-                         .join(ProcessInstance, ProcessInstance.id == PendingTimer.instance_id)
-                         .where(PendingTimer.due_at <= self.now(), ProcessInstance.status == "running")
-                         .order_by(PendingTimer.due_at, PendingTimer.id).limit(1)
-                         .with_for_update(of=ProcessInstance, skip_locked=True))
-                timer = s.scalars(query).first()
-                if timer is None:
+            with self._write() as s:
+                now = self.now()
+                candidate = s.execute(
+                    select(PendingTimer.id, PendingTimer.instance_id)
+                    .join(ProcessInstance, ProcessInstance.id == PendingTimer.instance_id)
+                    .where(PendingTimer.due_at <= now, ProcessInstance.status == "running")
+                    .order_by(PendingTimer.due_at, PendingTimer.id).limit(1)
+                    .with_for_update(of=ProcessInstance, skip_locked=True)).first()
+                if candidate is None:
                     return None
-                instance_id = timer.instance_id
+                instance_id = candidate.instance_id
+                timer = s.scalars(select(PendingTimer).where(PendingTimer.id == candidate.id)
+                                  .execution_options(populate_existing=True)).first()
                 instance = self._instance(s, instance_id)
+                if timer is None or timer.due_at > now or instance.status != "running":
+                    return _TAKEN
                 record = {"instance_id": instance.id, "business_key": instance.business_key,
                           "process_key": instance.process_key, "element_id": timer.element_id,
-                          "name": timer.name, "due_at": _helsinki(timer.due_at), "fired_at": _helsinki(self.now())}
+                          "name": timer.name, "due_at": _helsinki(timer.due_at), "fired_at": _helsinki(now)}
                 workflow = self._load(s, instance)
                 try:
                     step = self.runtime.fire_timer(workflow, timer.task_id)
+                except TimerNotDue as exc:  # the projection was behind the process: put it right
+                    log.warning("timer %s of instance %s is due at %s, not %s", timer.element_id, instance.id,
+                                exc.due, timer.due_at)
+                    timer.due_at = exc.due
+                    return _TAKEN
                 except LookupError:
                     # The projection names a timer the process no longer waits on: repair, don't block.
                     log.error("dropping stale timer %s of instance %s", timer.element_id, instance.id)
                     s.delete(timer)
                     return {**record, "error": "stale timer dropped"}
-                self._apply(s, instance, workflow, step, None)
+                try:
+                    self._apply(s, instance, workflow, step, None)
+                except TooLarge as exc:  # the process itself grew its data past the limit
+                    raise EngineError(exc.message, timer.element_id) from exc
                 return record
         except EngineError as exc:
             self._record_failure(instance_id, exc, None)
@@ -98,7 +147,7 @@ def _parse_when(value) -> datetime:
         return engine_clock.as_utc(value)
     try:
         return engine_clock.parse_datetime(str(value))
-    except ValueError as exc:
+    except (ValueError, OverflowError) as exc:
         raise BadRequest("'to' is not an ISO date-time", {"to": str(exc)}) from exc
 
 
@@ -112,7 +161,6 @@ def _after(start: datetime, duration: str) -> datetime:
     local = start.astimezone(engine_clock.HELSINKI)
     try:
         moved = local + relativedelta(**{k: v for k, v in parts.items()})
+        return engine_clock.as_utc(moved.replace(tzinfo=None))
     except (OverflowError, ValueError) as exc:
         raise BadRequest("'duration' moves the clock out of the calendar", {"duration": str(exc)}) from exc
-    return engine_clock.as_utc(moved.replace(tzinfo=None))
-

@@ -1,14 +1,17 @@
-"""Database: engine, schema upgrade (Alembic) and the unit of work."""
+"""Database: engine, schema upgrade (Alembic), the unit of work, named locks and lost races."""
 from __future__ import annotations
 
 import os
+import threading
+import zlib
 from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import create_engine, event, inspect
+from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -62,13 +65,64 @@ def schema_revision(engine: Engine) -> str | None:
         return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
 
 
+# PostgreSQL SQLSTATEs of a transaction that lost a race and may simply be run again
+_RETRYABLE_SQLSTATES = {"40001", "40P01", "55P03"}  # serialization failure, deadlock, lock not available
+
+
+def lost_race(exc: BaseException) -> bool:
+    """Whether a database error means "another transaction got there first; try again"."""
+    if isinstance(exc, IntegrityError):
+        return True  # e.g. two deployments of one new version; the retry finds the other's rows
+    if isinstance(exc, OperationalError) and "database is locked" in str(exc):
+        return True  # SQLite's busy timeout ran out
+    if isinstance(exc, DBAPIError):
+        return getattr(getattr(exc, "orig", None), "sqlstate", None) in _RETRYABLE_SQLSTATES
+    return False
+
+
+_local_locks: dict[str, threading.Lock] = {}
+_local_locks_guard = threading.Lock()
+
+
 class Database:
     def __init__(self, url: str | None = None, migrate: bool = True):
         self.url = database_url(url)
         self.engine = make_engine(self.url)
         if migrate:
-            upgrade(self.engine)
+            with self.lock("migrate"):  # N workers starting at once: one migrates, the others wait
+                upgrade(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @contextmanager
+    def lock(self, name: str):
+        """Hold a lock named ``name`` across every process on this database until the block ends.
+
+        PostgreSQL: a session-level advisory lock on a connection of its own. SQLite: an exclusive
+        ``flock`` on a file beside the database (every process using a SQLite file is on this machine).
+        """
+        if self.engine.dialect.name == "postgresql":
+            key = zlib.crc32(f"tva_flow:{name}".encode())
+            with self.engine.connect() as conn:
+                conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": key})
+                conn.commit()
+                try:
+                    yield
+                finally:
+                    conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
+                    conn.commit()
+            return
+        path = self.engine.url.database
+        with _local_lock(f"{path}:{name}"):
+            if not path or path == ":memory:":
+                yield
+                return
+            import fcntl
+            with open(f"{path}.{name}.lock", "a+") as handle:
+                fcntl.flock(handle, fcntl.LOCK_EX)
+                try:
+                    yield
+                finally:
+                    fcntl.flock(handle, fcntl.LOCK_UN)
 
     @property
     def dialect(self) -> str:
@@ -95,3 +149,11 @@ class Database:
             yield session
         finally:
             session.close()
+
+
+@contextmanager
+def _local_lock(key: str):
+    with _local_locks_guard:
+        lock = _local_locks.setdefault(key, threading.Lock())
+    with lock:
+        yield

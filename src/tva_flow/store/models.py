@@ -71,12 +71,16 @@ class ProcessDefinition(Base):
 
 class ProcessInstance(Base):
     __tablename__ = "process_instances"
+    __table_args__ = (Index("ix_process_instances_page", "started_at", "id"),
+                      Index("ix_process_instances_page_process", "process_key", "started_at", "id"),
+                      Index("ix_process_instances_page_business_key", "business_key", "started_at", "id"),
+                      Index("ix_process_instances_page_status", "status", "started_at", "id"))
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     definition_id: Mapped[int] = mapped_column(ForeignKey("process_definitions.id"))
-    process_key: Mapped[str] = mapped_column(String(255), index=True)
+    process_key: Mapped[str] = mapped_column(String(255))
     version: Mapped[int]
-    business_key: Mapped[str] = mapped_column(String(255), index=True)
-    status: Mapped[str] = mapped_column(String(16), index=True)
+    business_key: Mapped[str] = mapped_column(String(255))
+    status: Mapped[str] = mapped_column(String(16))
     started_at: Mapped[datetime]
     ended_at: Mapped[datetime | None]
     updated_at: Mapped[datetime]
@@ -90,13 +94,17 @@ class UserTask(Base):
     """Projection: user tasks, open and closed (closed ones answer 409 rather than 404)."""
 
     __tablename__ = "user_tasks"
-    __table_args__ = (Index("ix_user_tasks_open_group", "status", "candidate_group"),)
+    __table_args__ = (Index("ix_user_tasks_page", "status", "due_at", "id"),
+                      Index("ix_user_tasks_page_group", "status", "candidate_group", "due_at", "id"),
+                      Index("ix_user_tasks_page_assignee", "status", "assignee", "due_at", "id"),
+                      Index("ix_user_tasks_page_process", "status", "process_key", "due_at", "id"),
+                      Index("ix_user_tasks_page_business_key", "status", "business_key", "due_at", "id"))
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     instance_id: Mapped[str] = mapped_column(ForeignKey("process_instances.id"), index=True)
     element_id: Mapped[str] = mapped_column(String(255))
     name: Mapped[str] = mapped_column(String(255))
     candidate_group: Mapped[str | None] = mapped_column(String(255))
-    assignee: Mapped[str | None] = mapped_column(String(255), index=True)
+    assignee: Mapped[str | None] = mapped_column(String(255))
     status: Mapped[str] = mapped_column(String(16))  # open, completed, cancelled
     due_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
@@ -106,7 +114,7 @@ class UserTask(Base):
     ui_form: Mapped[str | None] = mapped_column(String(255))
     data: Mapped[dict]
     process_key: Mapped[str] = mapped_column(String(255))
-    business_key: Mapped[str] = mapped_column(String(255), index=True)
+    business_key: Mapped[str] = mapped_column(String(255))
 
 
 class PendingTimer(Base):
@@ -121,7 +129,9 @@ class PendingTimer(Base):
 
 class MessageSubscription(Base):
     __tablename__ = "message_subscriptions"
-    __table_args__ = (Index("ix_message_subscriptions_lookup", "message_name", "business_key"),)
+    __table_args__ = (Index("ix_message_subscriptions_lookup", "message_name", "business_key"),
+                      Index("ix_message_subscriptions_page_business_key", "business_key", "id"),
+                      Index("ix_message_subscriptions_page_name", "message_name", "id"))
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     instance_id: Mapped[str] = mapped_column(ForeignKey("process_instances.id"), index=True)
     task_id: Mapped[str] = mapped_column(String(36))
@@ -135,8 +145,9 @@ class HistoryEvent(Base):
     """Append-only: rows are only ever inserted."""
 
     __tablename__ = "history"
+    __table_args__ = (Index("ix_history_page", "instance_id", "id"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    instance_id: Mapped[str] = mapped_column(ForeignKey("process_instances.id"), index=True)
+    instance_id: Mapped[str] = mapped_column(ForeignKey("process_instances.id"))
     at: Mapped[datetime]
     type: Mapped[str] = mapped_column(String(32))
     element_id: Mapped[str | None] = mapped_column(String(255))
@@ -149,12 +160,25 @@ class OutboxEntry(Base):
     """Everything a process sent outside (statements, notices, hand-overs), written with the step."""
 
     __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_page_business_key", "business_key", "id"),
+                      Index("ix_outbox_page_recipient", "recipient", "id"),
+                      Index("ix_outbox_page_type", "type", "id"),
+                      Index("ix_outbox_page_instance", "instance_id", "id"))
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    instance_id: Mapped[str] = mapped_column(ForeignKey("process_instances.id"), index=True)
+    instance_id: Mapped[str] = mapped_column(ForeignKey("process_instances.id"))
     process_key: Mapped[str] = mapped_column(String(255))
-    business_key: Mapped[str] = mapped_column(String(255), index=True)
+    business_key: Mapped[str] = mapped_column(String(255))
     at: Mapped[datetime]
-    type: Mapped[str] = mapped_column(String(255), index=True)
-    recipient: Mapped[str | None] = mapped_column(String(255), index=True)
+    type: Mapped[str] = mapped_column(String(255))
+    recipient: Mapped[str | None] = mapped_column(String(255))
     element_id: Mapped[str | None] = mapped_column(String(255))
     payload: Mapped[dict | None]
+
+
+class ClockRow(Base):
+    """The simulated clock's time, shared by every worker on the database (one row, id 1)."""
+
+    __tablename__ = "clock"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    now: Mapped[datetime]
+    updated_at: Mapped[datetime]
