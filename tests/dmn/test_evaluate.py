@@ -154,8 +154,20 @@ def test_variables_the_context_lacks_are_null_and_reported():
     assert result.value is None and result.missing == ["bonus"]
 
 
-def test_python_style_cells_evaluate_like_spiffworkflow():
-    xml = table([(["True", '>= "2025-01-01"'], ['"yes"']), (["False", "-"], ['"no"'])],
+def test_python_style_cells_are_refused_at_load_naming_decision_rule_and_column():
+    xml = table([(["true", '>= "2025-01-01"'], ['"yes"']), (["False", "-"], ['"no"'])],
+                inputs=[("Ehto", "flag", "boolean"), ("Päivä", "day", "string")], outputs=[("o", "string")],
+                hit_policy="FIRST", decision_id="python_style")
+    with pytest.raises(DmnError) as caught:
+        load(xml)
+    error = caught.value
+    assert (error.decision_id, error.rule_id, error.row, error.column) == ("python_style", "r2", 2, "Ehto")
+    assert str(error) == ("decision 'python_style', rule 'r2' (row 2), column 'Ehto': "
+                          "cell 'False' is not FEEL: False is Python; FEEL writes false")
+
+
+def test_the_feel_spelling_of_the_same_table_decides():
+    xml = table([(["true", '>= "2025-01-01"'], ['"yes"']), (["false", "-"], ['"no"'])],
                 inputs=[("Ehto", "flag", "boolean"), ("Päivä", "day", "string")], outputs=[("o", "string")],
                 hit_policy="FIRST")
     assert decide(xml, {"flag": True, "day": "2025-02-01"}).value == "yes"
@@ -210,7 +222,7 @@ def test_unparseable_cell_fails_at_load_naming_table_rule_and_column():
     error = caught.value
     assert (error.decision_id, error.rule_id, error.row, error.column) == ("age_check", "r2", 2, "Ikä")
     assert "decision 'age_check', rule 'r2' (row 2), column 'Ikä'" in str(error)
-    assert "neither FEEL" in str(error)
+    assert "cell '[18..' is not FEEL: " in str(error)
     lenient = load(xml, strict=False)
     assert [e.rule_id for e in lenient.errors] == ["r2"]
     with pytest.raises(DmnError, match="r2"):

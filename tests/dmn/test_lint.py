@@ -75,7 +75,7 @@ def test_unparseable_cells_are_reported_not_raised():
                 decision_id="broken")
     warnings = lint(xml)
     assert len(warnings) == 1
-    assert warnings[0].startswith("decision 'broken', rule 'r2' (row 2), column 'Ikä': unparseable cell")
+    assert warnings[0].startswith("decision 'broken', rule 'r2' (row 2), column 'Ikä': cell '[18..' is not FEEL")
 
 
 def test_comparing_a_date_input_with_strings_is_reported():

@@ -1,6 +1,6 @@
 """tva-flow's decision engine: DMN 1.1-1.5 decision tables and literal expressions with FEEL cells
-(and SpiffWorkflow-style Python cells), every hit policy, required decisions, a trace, and a linter.
-Independent of SpiffWorkflow.
+(FEEL only: anything else is refused at load), every hit policy, required decisions, a trace, and a
+linter. Independent of SpiffWorkflow.
 
     defs = load("dmn/startup_grant_terms.dmn")
     result = evaluate(defs, "startup_grant_terms", {"decision_date": "2026-03-10"})

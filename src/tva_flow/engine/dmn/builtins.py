@@ -98,6 +98,8 @@ def f_years_and_months(start, end):
 
 
 def f_string(x):
+    if kind(x) == "other":  # not a FEEL value: no Python str() of foreign objects
+        return None
     if isinstance(x, bool):
         return "true" if x else "false"
     if isinstance(x, Decimal):
@@ -112,6 +114,27 @@ def f_substring(s, start, length=None):
     start = int(start)
     begin = start - 1 if start > 0 else len(s) + start
     return s[begin:] if length is None else s[begin:begin + int(length)]
+
+
+def f_number(text):
+    if not isinstance(text, str):
+        return None
+    n = Decimal(text.strip())
+    return n if n.is_finite() else None
+
+
+def _all(*args):
+    xs = _items(args)
+    if any(x is False for x in xs):
+        return False
+    return True if all(x is True for x in xs) else None
+
+
+def _any(*args):
+    xs = _items(args)
+    if any(x is True for x in xs):
+        return True
+    return False if all(x is False for x in xs) else None
 
 
 def f_not(b):
@@ -152,9 +175,11 @@ BUILTINS = {
     "starts with": (lambda s, t: s.startswith(t) if isinstance(s, str) and isinstance(t, str) else None, True),
     "ends with": (lambda s, t: s.endswith(t) if isinstance(s, str) and isinstance(t, str) else None, True),
     "string": (f_string, True),
-    "number": (lambda s: Decimal(str(s).strip()), True),
+    "number": (f_number, True),
     "not": (f_not, False),
     "list contains": (f_list_contains, False),
+    "all": (_all, False),
+    "any": (_any, False),
 }
 
 
@@ -164,5 +189,5 @@ def call_builtin(name: str, args: list):
         return None
     try:
         return fn(*args)
-    except (TypeError, ValueError, ArithmeticError, AttributeError, OverflowError):
+    except (TypeError, ValueError, ArithmeticError, AttributeError, OverflowError):  # FEEL: null
         return None

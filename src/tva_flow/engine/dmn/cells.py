@@ -1,36 +1,62 @@
-"""Compiled cells: each decision-table cell is compiled once, at load, in the dialect it is written in.
+"""Compiled cells: each decision-table cell is compiled once, at load, as FEEL.
 
-FEEL first; a cell that is not FEEL but is a Python expression (SpiffWorkflow's dialect: `True`,
-`len(x) > 0`, `"x" if a else "y"`, `in ["a", "b"]`) compiles to the Python dialect, and so does a cell FEEL
-parses but that reads as Python (`True`, `x is None`, `len(x)`). A cell neither parses is FeelSyntaxError.
+Cells are FEEL only. A cell FEEL cannot read is a FeelSyntaxError, and so is a cell FEEL parses but that
+is plainly Python (`True`, `x is None`, `len(x)`): FEEL would read those as unknown names or functions and
+answer null where the author meant something else. A cell using FEEL this engine does not evaluate (`for`,
+`some`, `every`, function definitions, ...) is a FeelUnsupported. The loader turns either into a DmnError
+naming the file, decision, rule and column.
 """
 from __future__ import annotations
 
-from contextlib import suppress
-
-import ast
-import keyword
-
 from .builtins import BUILTINS
-from .feel import (AnyTest, Call, CmpTest, ExprTest, FeelError, FeelSyntaxError, InputRef, Lit, Name, Node,
-                   NotTest, Parser, RangeTest, Scope, any_test)
-from .pydialect import PyExpression, PythonError, PyTest
+from .feel import (AnyTest, Call, CmpTest, ExprTest, FeelError, FeelSyntaxError, FeelUnsupported, InputRef, Lit,
+                   Name, Node, NotTest, Parser, Path, RangeTest, Scope, any_test)
 
-_PY_ONLY_NAMES = {"True", "False", "None"}
-_PY_ONLY_FUNCS = {"len", "str", "int", "float", "round", "bool", "list", "dict", "set", "tuple", "sorted",
-                  "any", "all", "range", "enumerate", "zip", "isinstance"}
+# Python spellings FEEL would silently read as (null) names, with what FEEL writes instead
+_PYTHON_NAMES = {"True": "true", "False": "false", "None": "null"}
+# Python built-ins that are not FEEL functions: a call would only fail at run time
+_PYTHON_FUNCTIONS = {
+    "len": "count(list) or string length(text)", "str": "string(x)", "int": "floor(n) or number(text)",
+    "float": "number(text)", "round": "decimal(n, scale)", "bool": None, "list": None, "dict": None,
+    "set": None, "tuple": None, "sorted": None, "range": None, "enumerate": None, "zip": None, "map": None,
+    "isinstance": None, "type": None, "getattr": None, "setattr": None, "hasattr": None, "vars": None,
+    "eval": None, "exec": None, "compile": None, "open": None, "format": None, "print": None, "repr": None,
+    "globals": None, "locals": None, "dir": None, "id": None, "hash": None, "iter": None, "next": None,
+    "callable": None, "chr": None, "ord": None,
+}
 
 
-def _looks_pythonic(node: Node) -> bool:
-    """FEEL parsed it, but it reads as Python: `True`, `x is None`, `len(x)`."""
+def _python_in(node: Node) -> str | None:
+    """Why a parsed cell is Python rather than FEEL, or None."""
     for n in node.walk():
-        if isinstance(n, Name):
-            words = n.name.split(" ")
-            if any(w in _PY_ONLY_NAMES or keyword.iskeyword(w) for w in words):
-                return True
-        if isinstance(n, Call) and n.name in _PY_ONLY_FUNCS and n.name not in BUILTINS:
-            return True
-    return False
+        names = n.name.split(" ") if isinstance(n, (Name, Call)) else n.attr.split(" ") if isinstance(n, Path) else []
+        for word in names:
+            if word in _PYTHON_NAMES:
+                return f"{word} is Python; FEEL writes {_PYTHON_NAMES[word]}"
+            if word.startswith("__"):
+                return f"{word} is a Python internal name"
+        if isinstance(n, Call) and n.name in _PYTHON_FUNCTIONS and n.name not in BUILTINS:
+            hint = _PYTHON_FUNCTIONS[n.name]
+            return f"{n.name}() is a Python function, not FEEL" + (f" (FEEL has {hint})" if hint else "")
+    return None
+
+
+def _parse(text: str, rule) -> object:
+    """Parse ``text`` with ``rule`` (a Parser -> result); errors say the cell is not FEEL."""
+    shown = text.strip()
+    try:
+        parser = Parser(text)
+        result = rule(parser)
+        parser.end()
+    except FeelUnsupported as exc:
+        raise FeelUnsupported(f"{shown!r}: {exc}") from None
+    except FeelSyntaxError as exc:
+        raise FeelSyntaxError(f"{shown!r} is not FEEL: {exc}") from None
+    for node in result if isinstance(result, list) else [result]:
+        why = _python_in(node)
+        if why:
+            raise FeelSyntaxError(f"{shown!r} is not FEEL: {why}")
+    return result
 
 
 def _constant(node: Node):
@@ -46,54 +72,21 @@ def _constant(node: Node):
         return False, None
 
 
-def _neither(text: str, feel_error: Exception, python_error: Exception) -> FeelSyntaxError:
-    return FeelSyntaxError(f"{text.strip()!r} is neither FEEL ({feel_error}) nor a Python expression "
-                           f"({python_error.msg if isinstance(python_error, SyntaxError) else python_error})")
-
-
 class Expression:
     """A compiled expression cell (input expression, output entry, literal expression)."""
 
     def __init__(self, text: str):
         self.text = text
-        self.node, self.python = None, None
         if not text.strip():
             self.node = Lit(None)  # an empty output entry is null
             return
-        try:
-            parser = Parser(text)
-            self.node = parser.expression()
-            parser.end()
-        except FeelSyntaxError as feel_error:
-            self.node = None
-            try:
-                self.python = PyExpression(text)
-            except SyntaxError as python_error:
-                raise _neither(text, feel_error, python_error) from None
-            return
-        if _looks_pythonic(self.node):
-            with suppress(SyntaxError):  # not Python either: the FEEL reading stands
-                self.python, self.node = PyExpression(text), None
-
-    @property
-    def dialect(self) -> str:
-        return "python" if self.python else "feel"
+        self.node = _parse(text, Parser.expression)
 
     def evaluate(self, scope: Scope):
-        if self.python:
-            try:
-                return self.python.evaluate(scope)
-            except PythonError as exc:
-                raise FeelError(str(exc)) from exc
         return self.node.eval(scope)
 
     def constant(self):
         """(True, value) if the expression is a constant (for lint); (False, None) otherwise."""
-        if self.python:
-            values = self.python.constants()
-            if isinstance(self.python.tree.body, ast.Constant):
-                return True, values[0]
-            return False, None
         return _constant(self.node)
 
 
@@ -102,37 +95,17 @@ class UnaryTests:
 
     def __init__(self, text: str):
         self.text = text
-        self.tests, self.python = None, None
         if text.strip() in ("", "-"):
             self.tests = [AnyTest()]
             return
-        try:
-            self.tests = Parser(text).unary_tests()
-        except FeelSyntaxError as feel_error:
-            try:
-                self.python = PyTest(text)
-            except SyntaxError as python_error:
-                raise _neither(text, feel_error, python_error) from None
-            return
-        if any(_looks_pythonic(t) for t in self.tests):
-            with suppress(SyntaxError):  # not Python either: the FEEL reading stands
-                self.python, self.tests = PyTest(text), None
-
-    @property
-    def dialect(self) -> str:
-        return "python" if self.python else "feel"
+        self.tests = _parse(text, Parser.unary_tests)
 
     @property
     def is_any(self) -> bool:
-        return bool(self.tests) and isinstance(self.tests[0], AnyTest)
+        return isinstance(self.tests[0], AnyTest)
 
     def test(self, value, scope: Scope):
         """True, False, or None (FEEL null: the comparison did not apply, e.g. types differ)."""
-        if self.python:
-            try:
-                return self.python.test(value, scope)
-            except PythonError as exc:
-                raise FeelError(str(exc)) from exc
         return any_test(self.tests, scope.with_input(value))
 
     def matches(self, value, scope: Scope) -> bool:
@@ -140,16 +113,15 @@ class UnaryTests:
 
     def position(self, value, scope: Scope) -> int:
         """Index of the first test the value satisfies (priority by output values); len() if none."""
-        tests = self.tests or []
         child = scope.with_input(value)
-        for index, test in enumerate(tests):
+        for index, test in enumerate(self.tests):
             if test.eval(child) is True:
                 return index
-        return len(tests)
+        return len(self.tests)
 
     def literals(self) -> list | None:
         """The enumerated values ("a", "b", 1, ...) when every test is a constant value, else None."""
-        if not self.tests or self.is_any:
+        if self.is_any:
             return None
         values = []
         for test in self.tests:
@@ -164,8 +136,6 @@ class UnaryTests:
     def constants(self) -> list | None:
         """Every constant the tests compare with (range ends, literals), or None if any test refers to a
         variable or a function of its own (lint then leaves the column alone)."""
-        if self.python:
-            return self.python.constants()
         values: list = []
 
         def collect(test) -> bool:

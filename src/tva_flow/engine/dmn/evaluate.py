@@ -79,8 +79,8 @@ class _Evaluator:
             result.value = coerce(value, self.defs.base_type(decision.type_ref))
             result.outputs = {decision.variable_name or decision.name: result.value}
         else:
-            raise DmnError(f"cannot evaluate a {decision.unsupported} (only decision tables and literal "
-                           "expressions are supported)", decision_id=decision.id)
+            raise DmnError("has no decision logic this engine evaluates (only decision tables and literal "
+                           "expressions)", decision_id=decision.id, source=self.defs.source)
         result.missing = sorted(scope.missing)
         self.done[decision.id] = result
         return result

@@ -3,14 +3,20 @@
 `Parser(text).expression()` parses an expression (input expressions, output entries, literal expressions);
 `Parser(text).unary_tests()` parses input entries: `< 5`, `[1..5]`, `]1..5[`, `"a","b"`, `not(...)`,
 `null`, plain values, and expressions using `?` (the input value). Unary tests evaluate to True, False or
-None (FEEL null: the comparison did not apply). Choosing between FEEL and the Python dialect is cells.py.
+None (FEEL null: the comparison did not apply).
+
+Cells are FEEL only. What this subset does not implement (`for`, `some`, `every`, `function`, `instance of`,
+named arguments, ...) is a FeelUnsupported at parse time, never a wrong answer at run time. Values are plain
+data: a path `a.b` reads a context entry or a documented property of a date, time or duration, never an
+attribute of a Python object; a call reaches only the FEEL built-ins and the functions the caller passes in.
 """
 from __future__ import annotations
 
 import copy
 import re
-from datetime import date, time, timedelta
+from datetime import timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
 
@@ -19,11 +25,15 @@ from .values import arithmetic, feel_compare, feel_equal, from_python, kind, to_
 
 
 class FeelSyntaxError(ValueError):
-    """The text is neither FEEL nor a Python expression."""
+    """The text is not FEEL (or not the FEEL this engine reads)."""
+
+
+class FeelUnsupported(FeelSyntaxError):
+    """The text is FEEL, but uses a part of FEEL this engine does not evaluate (`for`, `some`, ...)."""
 
 
 class FeelError(Exception):
-    """Evaluation failed in a way FEEL's null cannot express (unknown function, failing Python cell)."""
+    """Evaluation failed in a way FEEL's null cannot express (unknown function, failing caller function)."""
 
 
 # ---------------------------------------------------------------- scope
@@ -34,10 +44,13 @@ class Scope:
         self.context = context or {}
         self.functions = functions or {}
         self.input = None
+        self.locals: dict = {}  # names bound by a filter (`item`, the item's entries), FEEL values
         self.missing: set[str] = set()
         self._cache: dict = {}
 
     def lookup(self, name: str):
+        if name in self.locals:
+            return self.locals[name]
         if name in self._cache:
             return self._cache[name]
         if name not in self.context:
@@ -51,10 +64,18 @@ class Scope:
         child.input = value
         return child
 
-    def python_locals(self) -> dict:
-        if "\0python" not in self._cache:
-            self._cache["\0python"] = to_python(dict(self.context))
-        return self._cache["\0python"]
+    def with_item(self, item) -> "Scope":
+        """The scope of a filter's condition for one list item: `item`, and the item's entries if it is
+        a context, shadow the outer names."""
+        child = copy.copy(self)
+        child.locals = {**self.locals, **(item if isinstance(item, dict) else {}), "item": item}
+        return child
+
+    def probe(self) -> "Scope":
+        """A copy that records missing names apart (to try a filter as an index first)."""
+        child = copy.copy(self)
+        child.missing = set()
+        return child
 
 
 # ---------------------------------------------------------------- tokenizer
@@ -132,36 +153,89 @@ class InputRef(Node):
         return s.input
 
 
-_PROPERTIES = {
-    "year": lambda v: v.year, "month": lambda v: v.month, "day": lambda v: v.day,
-    "weekday": lambda v: v.isoweekday(), "hour": lambda v: v.hour, "minute": lambda v: v.minute,
-    "second": lambda v: v.second, "years": lambda v: v.years, "months": lambda v: v.months,
-    "days": lambda v: v.days, "hours": lambda v: v.seconds // 3600,
-    "minutes": lambda v: v.seconds // 60 % 60, "seconds": lambda v: v.seconds % 60,
+def _offset(v):
+    return v.utcoffset() if v.tzinfo is not None else None
+
+
+def _zone(v):
+    return v.tzinfo.key if isinstance(v.tzinfo, ZoneInfo) else None
+
+
+def _day_time(v: timedelta, part: str):
+    sign, a = (-1 if v < timedelta(0) else 1), abs(v)
+    seconds = a.seconds % 60 + (Decimal(a.microseconds) / 1_000_000 if a.microseconds else 0)
+    return sign * {"days": a.days, "hours": a.seconds // 3600, "minutes": a.seconds // 60 % 60,
+                   "seconds": seconds}[part]
+
+
+def _year_month(v: relativedelta, part: str):
+    total = v.years * 12 + v.months
+    sign, a = (-1 if total < 0 else 1), abs(total)
+    return sign * (a // 12 if part == "years" else a % 12)
+
+
+_DATE = {"year": lambda v: v.year, "month": lambda v: v.month, "day": lambda v: v.day,
+         "weekday": lambda v: v.isoweekday()}
+_TIME = {"hour": lambda v: v.hour, "minute": lambda v: v.minute, "second": lambda v: v.second,
+         "time offset": _offset, "timezone": _zone}
+# the properties FEEL documents for each temporal type (DMN 1.5, 10.3.2.3); nothing else is readable
+PROPERTIES = {
+    "date": _DATE,
+    "dateTime": {**_DATE, **_TIME},
+    "time": _TIME,
+    "dayTimeDuration": {p: (lambda v, p=p: _day_time(v, p)) for p in ("days", "hours", "minutes", "seconds")},
+    "yearMonthDuration": {p: (lambda v, p=p: _year_month(v, p)) for p in ("years", "months")},
 }
 
 
 class Path(Node):
+    """`a.b`: a context's entry (a list of contexts gives the list of their entries), or a documented
+    property of a date, time or duration. Anything else - a Python object's attributes included - is null."""
     fields = ("base", "attr")
 
     def eval(self, s):
         return self._get(self.base.eval(s))
 
     def _get(self, value):
-        if value is None:
-            return None
         if isinstance(value, dict):
             return from_python(value.get(self.attr))
         if isinstance(value, list):
             return [self._get(item) for item in value]
-        if isinstance(value, (date, time, timedelta, relativedelta)) and self.attr in _PROPERTIES:
-            try:
-                return from_python(_PROPERTIES[self.attr](value))
-            except AttributeError:
-                return None
-        if self.attr.startswith("_"):
+        read = PROPERTIES.get(kind(value), {}).get(self.attr)
+        return from_python(read(value)) if read else None
+
+
+class Filter(Node):
+    """`list[condition]` (items for which the condition, with `item` and the item's entries in scope, is
+    true) or `list[index]`: 1-based, negative counts from the end, out of range is null. A non-list is a
+    list of one. The condition is first evaluated without an item: a number there is an index."""
+    fields = ("base", "condition")
+
+    def eval(self, s):
+        base = self.base.eval(s)
+        if base is None:
             return None
-        return from_python(getattr(value, self.attr, None))
+        items = base if isinstance(base, list) else [base]
+        probe = s.probe()
+        index = self.condition.eval(probe)
+        if kind(index) == "number":
+            s.missing |= probe.missing
+            return _at(items, index)
+        return [item for item in items if self.condition.eval(s.with_item(item)) is True]
+
+
+def _at(items: list, index):
+    try:
+        i = int(index)
+    except (ArithmeticError, ValueError, OverflowError):  # NaN, infinity: no such item
+        return None
+    if i != index:
+        return None
+    if 1 <= i <= len(items):
+        return items[i - 1]
+    if -len(items) <= i <= -1:
+        return items[i]
+    return None
 
 
 class Call(Node):
@@ -362,6 +436,8 @@ class Parser:
 
     def comparison(self) -> Node:
         left = self.additive()
+        if self.at("name", "instance") and self.at("name", "of", 1):
+            self.unsupported("'instance of' is not supported")
         kind_, value, _ = self.peek()
         if kind_ == "op" and value in ("=", "!=", "<", "<=", ">", ">="):
             self.next()
@@ -400,9 +476,41 @@ class Parser:
         if self.accept("op", "-"):
             return Neg(self.unary())
         node = self.primary()
-        while self.accept("op", "."):
-            node = Path(node, self.expect("name")[1])
-        return node
+        while True:
+            if self.accept("op", "."):
+                words = [self.expect("name")[1]]
+                while self.at("name") and self.peek()[1] not in KEYWORDS:
+                    words.append(self.next()[1])
+                node = Path(node, " ".join(words))
+            elif self.at("op", "["):
+                filtered = self.filter(node)
+                if filtered is None:
+                    return node
+                node = filtered
+            else:
+                return node
+
+    def filter(self, base: Node) -> Node | None:
+        """`base[...]`; None (and nothing consumed) when the bracket is not a filter: `]1..x[` closes a
+        range with `[`."""
+        start = self.i
+        self.next()
+        try:
+            condition = self.expression()
+            self.expect("op", "]")
+        except FeelUnsupported:
+            raise
+        except FeelSyntaxError:
+            self.i = start
+            return None
+        literal = condition.operand if isinstance(condition, Neg) else condition
+        if isinstance(literal, Lit) and kind(literal.value) == "number" and literal.value == 0:
+            raise FeelUnsupported(f"index [0] at position {self.tokens[start][2] + 1}: FEEL lists count from 1, "
+                                  "so [0] is always null (the first item is [1], the last [-1])")
+        return Filter(base, condition)
+
+    def unsupported(self, message: str):
+        raise FeelUnsupported(f"{message} by this engine (position {self.peek()[2] + 1})")
 
     def primary(self) -> Node:
         kind_, value, _ = self.peek()
@@ -440,6 +548,10 @@ class Parser:
             if value == "not" and self.at("op", "(", 1):
                 self.next()
                 return Call("not", self.arguments())
+            if value in ("for", "some", "every"):
+                self.unsupported(f"FEEL '{value}' expressions are not supported")
+            if value == "function":
+                self.unsupported("FEEL function definitions are not supported")
             if value not in KEYWORDS:
                 words = [self.next()[1]]
                 while self.at("name") and self.peek()[1] not in KEYWORDS:
@@ -450,6 +562,8 @@ class Parser:
 
     def arguments(self) -> list[Node]:
         self.expect("op", "(")
+        if self.at("name") and self.at("op", ":", 1):
+            self.unsupported("named arguments are not supported")
         args = [] if self.at("op", ")") else self.comma_list(self.expression)
         self.expect("op", ")")
         return args

@@ -1,5 +1,5 @@
 """Warnings about decision tables, one string per problem, each naming table, rule and column:
-unparseable cells, overlapping rules under UNIQUE (and disagreeing ones under ANY), input combinations no
+refused cells (not FEEL, or not in FEEL's expressionLanguage), refused decisions (boxed expressions), overlapping rules under UNIQUE (and disagreeing ones under ANY), input combinations no
 rule covers in single-hit tables, comparisons that can never match the input's type, and (for statutory
 tables) rules without an annotation.
 
@@ -50,7 +50,7 @@ class _Group:
 
 def lint(definitions, require_annotations: bool = False) -> list[str]:
     """Warnings for every decision in ``definitions`` (a Definitions, or a path / bytes / XML text,
-    loaded leniently so that unparseable cells become warnings). ``require_annotations``: statutory
+    loaded leniently so that refused cells and decisions become warnings). ``require_annotations``: statutory
     tables, where every rule must carry its source as an annotation."""
     if not isinstance(definitions, Definitions):
         try:
@@ -59,9 +59,9 @@ def lint(definitions, require_annotations: bool = False) -> list[str]:
             return [str(exc)]
     warnings = [str(e) for e in definitions.errors]
     for decision in definitions.decisions.values():
-        if decision.unsupported:
-            warnings.append(_say(definitions, decision, f"{decision.unsupported} is not supported; only decision "
-                                                        "tables and literal expressions can be evaluated"))
+        if decision.unsupported and not decision.errors:  # a refused boxed expression is in errors already
+            warnings.append(_say(definitions, decision, "has no decision logic; only decision tables and literal "
+                                                        "expressions can be evaluated"))
         table = decision.table
         if table is None or decision.errors:
             continue

@@ -1,8 +1,13 @@
 """DMN XML (1.1 - 1.5) -> plain dataclasses, every cell compiled at load.
 
-An unparseable cell is a DmnError naming the decision, the rule (id and row) and the column. With
-``strict=False`` such errors are collected in ``Definitions.errors`` instead (lint reports them) and the
-broken decision raises its error only when evaluated. DMNDI, extension elements and comments are ignored.
+Cells are FEEL. Refused at load, each as a DmnError naming the decision and, for a cell, the rule (id and
+row) and the column: a cell that is not FEEL (or uses FEEL this engine does not evaluate), a cell or
+document whose ``expressionLanguage`` is not FEEL (a cell without its own inherits the definitions'),
+a decision whose logic is a boxed expression other than a decision table or literal expression (context,
+invocation, relation, list, function definition, conditional, filter, iterator), and a decision that
+invokes a business knowledge model. With ``strict=False`` such errors are collected in
+``Definitions.errors`` instead (lint reports them) and the broken decision raises its error only when
+evaluated. DMNDI, extension elements and comments are ignored.
 """
 from __future__ import annotations
 
@@ -26,14 +31,35 @@ NAMESPACES = {
 HIT_POLICIES = {"UNIQUE", "FIRST", "PRIORITY", "ANY", "COLLECT", "RULE ORDER", "OUTPUT ORDER"}
 SINGLE_HIT = {"UNIQUE", "FIRST", "PRIORITY", "ANY"}
 AGGREGATIONS = {"SUM", "MIN", "MAX", "COUNT"}
-UNSUPPORTED_EXPRESSIONS = {"context", "invocation", "relation", "list", "functionDefinition", "conditional",
-                           "filter", "iterator", "for", "some", "every"}
+# boxed expressions this engine does not evaluate: a decision using one is refused at load
+UNSUPPORTED_EXPRESSIONS = {
+    "context": "a boxed context", "invocation": "a boxed invocation", "relation": "a relation",
+    "list": "a boxed list", "functionDefinition": "a function definition", "conditional": "a boxed conditional",
+    "filter": "a boxed filter", "iterator": "a boxed iterator", "for": "a boxed 'for' iterator",
+    "some": "a boxed 'some' iterator", "every": "a boxed 'every' iterator",
+}
+# expressionLanguage values that mean FEEL (compared case-insensitively, http = https, trailing / optional)
+FEEL_LANGUAGES = ("FEEL", "http://www.omg.org/spec/FEEL/20140401", *(
+    uri.replace("MODEL/", "FEEL/") for uri in NAMESPACES if uri.endswith("MODEL/")))
+
+
+def _normal_language(uri: str) -> str:
+    text = uri.strip().lower().rstrip("/")
+    return "http://" + text[len("https://"):] if text.startswith("https://") else text
+
+
+_FEEL = {_normal_language(uri) for uri in FEEL_LANGUAGES}
+
+
+def is_feel(expression_language: str | None) -> bool:
+    """True when an expressionLanguage attribute (None or empty: unset) means FEEL."""
+    return not (expression_language or "").strip() or _normal_language(expression_language) in _FEEL
 
 
 @dataclass
 class Cell:
     """One cell's text and what it compiled to (UnaryTests for input entries, Expression otherwise);
-    ``compiled`` is None and ``error`` set when the text parses in neither dialect."""
+    ``compiled`` is None and ``error`` set when the cell was refused (not FEEL)."""
     text: str
     compiled: UnaryTests | Expression | None = None
     error: DmnError | None = None
@@ -113,7 +139,7 @@ class Decision:
     literal: Cell | None = None
     type_ref: str | None = None
     variable_name: str | None = None
-    unsupported: str | None = None  # the boxed expression kind this engine cannot evaluate
+    unsupported: str | None = None  # the boxed expression kind this engine cannot evaluate, or "no expression"
     description: str = ""
     errors: list[DmnError] = field(default_factory=list)
 
@@ -146,6 +172,7 @@ class Definitions:
     item_definitions: dict[str, ItemDefinition] = field(default_factory=dict)
     errors: list[DmnError] = field(default_factory=list)
     source: str | None = None
+    expression_language: str | None = None  # the definitions' expressionLanguage (cells inherit it)
 
     def decision(self, id_or_name: str) -> Decision:
         found = self.decisions.get(id_or_name) or self.decisions_by_name.get(id_or_name)
@@ -224,7 +251,8 @@ class _Loader:
         self.ns, self.strict, self.source = ns, strict, source
         self.definitions = defs = Definitions(
             id=root.get("id", ""), name=root.get("name", ""), namespace=root.get("namespace", ""),
-            dmn_version=version, source=source)
+            dmn_version=version, source=source, expression_language=root.get("expressionLanguage") or None)
+        self.checked: set = set()  # elements whose expressionLanguage was checked with their cell
         for el in self.children(root, "itemDefinition"):
             item = self.item_definition(el)
             defs.item_definitions[item.name] = item
@@ -255,14 +283,45 @@ class _Loader:
         if decision is not None:
             decision.errors.append(error)
 
-    def cell(self, text: str, tests: bool, decision: Decision, column: str, rule: Rule | None = None) -> Cell:
+    def language_problem(self, el) -> str | None:
+        """Why ``el`` (a cell's element) may not be evaluated as FEEL, or None."""
+        if el is None:
+            return None
+        self.checked.add(el)
+        own = el.get("expressionLanguage")
+        if own and own.strip():
+            return None if is_feel(own) else f"expression language {own.strip()!r} is not supported: cells are FEEL"
+        inherited = self.definitions.expression_language
+        if is_feel(inherited):
+            return None
+        return (f"expression language {inherited.strip()!r} (set on the definitions) is not supported: "
+                "cells are FEEL")
+
+    def cell(self, el, tests: bool, decision: Decision, column: str, rule: Rule | None = None) -> Cell:
+        """Compile the cell of element ``el`` (its <text>): unary tests or an expression."""
+        text = self.text(el)
+        problem = self.language_problem(el)
         try:
+            if problem:
+                raise FeelSyntaxError(problem)
             return Cell(text, UnaryTests(text) if tests else Expression(text))
         except FeelSyntaxError as exc:
-            error = DmnError(f"unparseable cell: {exc}", decision_id=decision.id, column=column,
-                             rule_id=rule.id if rule else None, row=rule.row if rule else None, source=self.source)
+            message = str(exc) if problem else f"cell {exc}"
+            error = DmnError(message, decision_id=decision.id, column=column, rule_id=rule.id if rule else None,
+                             row=rule.row if rule else None, source=self.source)
             self.fail(error, decision)
             return Cell(text, None, error)
+
+    def foreign_languages(self, el, decision: Decision):
+        """Refuse any other element of a decision that says its expressions are not FEEL."""
+        for node in el.iter():
+            if node in self.checked or not isinstance(node.tag, str):
+                continue
+            language = node.get("expressionLanguage")
+            if language and not is_feel(language):
+                where = etree.QName(node).localname + (f" {node.get('id')!r}" if node.get("id") else "")
+                self.fail(DmnError(f"{where}: expression language {language.strip()!r} is not supported: "
+                                   "expressions are FEEL", decision_id=decision.id, source=self.source), decision)
 
     # elements
     def item_definition(self, el) -> ItemDefinition:
@@ -271,9 +330,12 @@ class _Loader:
         item = ItemDefinition(el.get("name", ""), type_ref or None, is_collection=el.get("isCollection") == "true")
         if allowed is not None:
             try:
+                problem = self.language_problem(allowed)
+                if problem:
+                    raise FeelSyntaxError(problem)
                 item.allowed_values = Cell(self.text(allowed), UnaryTests(self.text(allowed)))
             except FeelSyntaxError as exc:
-                self.fail(DmnError(f"item definition {item.name!r}: unparseable allowed values: {exc}",
+                self.fail(DmnError(f"item definition {item.name!r}: allowed values refused: {exc}",
                                    source=self.source))
         for component in self.children(el, "itemComponent"):
             sub = self.item_definition(component)
@@ -292,15 +354,26 @@ class _Loader:
                 ref = self.child(req, tag)
                 if ref is not None and ref.get("href"):
                     target.append(ref.get("href").split("#")[-1])
+        if self.children(el, "knowledgeRequirement"):
+            self.fail(DmnError("invokes a business knowledge model (knowledgeRequirement), which is not "
+                               "supported: only decision tables and literal expressions (FEEL) are evaluated",
+                               decision_id=decision.id, source=self.source), decision)
         table = self.child(el, "decisionTable")
         literal = self.child(el, "literalExpression")
         if table is not None:
             decision.table = self.table(table, decision)
         elif literal is not None:
-            decision.literal = self.cell(self.text(literal), False, decision, decision.name)
+            decision.literal = self.cell(literal, False, decision, decision.name)
         else:
             kinds = [etree.QName(c).localname for c in el if isinstance(c.tag, str)]
             decision.unsupported = next((k for k in kinds if k in UNSUPPORTED_EXPRESSIONS), "no expression")
+            if decision.unsupported in UNSUPPORTED_EXPRESSIONS:
+                self.fail(DmnError(f"its logic is {UNSUPPORTED_EXPRESSIONS[decision.unsupported]} "
+                                   f"(<{decision.unsupported}>), which is not supported: only decision tables and "
+                                   "literal expressions (FEEL) are evaluated", decision_id=decision.id,
+                                   source=self.source), decision)
+                return decision
+        self.foreign_languages(el, decision)
         return decision
 
     def table(self, el, decision: Decision) -> DecisionTable:
@@ -323,10 +396,10 @@ class _Loader:
             label = input_el.get("label") or ""
             clause = InputClause(input_el.get("id", f"input_{index}"), label, Cell(""),
                                  expr_el.get("typeRef") if expr_el is not None else None)
-            clause.expression = self.cell(self.text(expr_el), False, decision, clause.column)
+            clause.expression = self.cell(expr_el, False, decision, clause.column)
             values_el = self.child(input_el, "inputValues")
             if values_el is not None:
-                clause.input_values = self.cell(self.text(values_el), True, decision, clause.column)
+                clause.input_values = self.cell(values_el, True, decision, clause.column)
             else:
                 clause.input_values = defs.allowed_values(clause.type_ref)
             table.inputs.append(clause)
@@ -339,13 +412,13 @@ class _Loader:
                 clause.name = table.output_label or decision.variable_name or decision.name
             values_el = self.child(output_el, "outputValues")
             if values_el is not None:
-                clause.output_values = self.cell(self.text(values_el), True, decision, clause.column)
+                clause.output_values = self.cell(values_el, True, decision, clause.column)
             else:
                 clause.output_values = (defs.allowed_values(clause.type_ref) or defs.allowed_values(
                     table.type_ref, None if len(outputs) == 1 else clause.name))
             default_el = self.child(output_el, "defaultOutputEntry")
             if default_el is not None:
-                clause.default = self.cell(self.text(default_el), False, decision, clause.column)
+                clause.default = self.cell(default_el, False, decision, clause.column)
             table.outputs.append(clause)
 
         if aggregation and len(table.outputs) > 1:
@@ -365,9 +438,9 @@ class _Loader:
                 problem(f"has {len(entries_in)} input and {len(entries_out)} output entries, the table has "
                         f"{len(table.inputs)} inputs and {len(table.outputs)} outputs", rule_id=rule.id, row=row)
                 continue
-            rule.input_entries = [self.cell(self.text(e), True, decision, c.column, rule)
+            rule.input_entries = [self.cell(e, True, decision, c.column, rule)
                                   for e, c in zip(entries_in, table.inputs)]
-            rule.output_entries = [self.cell(self.text(e), False, decision, c.column, rule)
+            rule.output_entries = [self.cell(e, False, decision, c.column, rule)
                                    for e, c in zip(entries_out, table.outputs)]
             table.rules.append(rule)
         return table
