@@ -159,11 +159,11 @@ def test_a_caseworker_and_the_timer_loop_on_one_instance_do_not_deadlock(databas
     task_locked, release = threading.Event(), threading.Event()
     real = forms.field_errors
 
-    def slow_validation(schema, data):  # runs after complete_task locked the task row
+    def slow_validation(*args, **kwargs):  # runs after complete_task locked the task row
         if threading.current_thread().name == "caseworker":
             task_locked.set()
             release.wait(5)
-        return real(schema, data)
+        return real(*args, **kwargs)
 
     monkeypatch.setattr(forms, "field_errors", slow_validation)
     errors = {}

@@ -180,10 +180,18 @@ class ServiceCore:
     def _form(self, s, task: UserTask, filename: str | None):
         if not filename:
             return None
-        instance = s.get(ProcessInstance, task.instance_id)
-        definition = s.get(ProcessDefinition, instance.definition_id)
-        digest = definition.files.get(filename)
+        digest = self._definition_of(s, task).files.get(filename)
         return json.loads(self._file(s, digest).content) if digest else None
+
+    def _forms(self, s, task: UserTask) -> dict[str, dict]:
+        """Every form schema of the task's process version, by file name ($refs resolve among these)."""
+        files = self._definition_of(s, task).files
+        return {name: json.loads(self._file(s, digest).content) for name, digest in files.items()
+                if name.endswith(".json") and not name.endswith(".uischema.json")}
+
+    @staticmethod
+    def _definition_of(s, task: UserTask) -> ProcessDefinition:
+        return s.get(ProcessDefinition, s.get(ProcessInstance, task.instance_id).definition_id)
 
     @staticmethod
     def _latest_definitions(s) -> list[ProcessDefinition]:

@@ -34,22 +34,12 @@ class Deployments(ServiceCore):
         unknown = [name for name in files if kind_of(name) is None]
         if unknown:
             raise BadRequest("unknown kind of definition file", {n: "expected .bpmn, .dmn or .json" for n in unknown})
-        problems = {}
-        for name, content in files.items():
-            if kind_of(name) == "form":
-                try:
-                    problem = forms.schema_problem(json.loads(content))
-                except ValueError as exc:
-                    problem = f"not valid JSON: {exc}"
-                if problem and not name.endswith(".uischema.json"):
-                    problems[name] = problem
-        if problems:
-            raise Invalid("refused: a form is not a valid JSON Schema", problems)
         with self.db.lock("deploy"), self._write() as s:
             now = self.now()
             current = {row.filename: row for row in s.scalars(select(CurrentFile))}
             workspace = {name: self._file(s, row.content_hash).content for name, row in current.items()}
             workspace.update(files)
+            _check_forms(files, workspace)
             try:
                 bundles = build_bundles(workspace)
             except DefinitionError as exc:
@@ -129,6 +119,25 @@ def evaluate_in_files(files: dict[str, bytes], decision: str, inputs: dict) -> d
     raise NotFound(f"no decision '{decision}' is deployed", {"decision": "unknown id or name"})
 
 
+
+
+def _check_forms(files: dict[str, bytes], workspace: dict[str, bytes]) -> None:
+    """Every uploaded form schema is a JSON Schema whose $refs stay inside the deployed forms (422)."""
+    schemas, problems = {}, {}
+    for name, content in workspace.items():
+        if kind_of(name) == "form" and not name.endswith(".uischema.json"):
+            try:
+                schemas[name] = json.loads(content)
+            except ValueError as exc:
+                if name in files:
+                    problems[name] = f"not valid JSON: {exc}"
+    for name in files:
+        if name in schemas:
+            problem = forms.schema_problem(schemas[name], schemas)
+            if problem:
+                problems[name] = problem
+    if problems:
+        raise Invalid("refused: a form is not an acceptable JSON Schema", problems)
 
 
 def filename_problem(name: str) -> str | None:

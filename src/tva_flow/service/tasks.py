@@ -55,7 +55,10 @@ class Tasks(ServiceCore):
                     raise Conflict(f"task is claimed by {task.assignee}")
                 schema = self._form(s, task, task.form)
                 if schema is not None:
-                    problems = forms.field_errors(schema, data)
+                    try:
+                        problems = forms.field_errors(schema, data, self._forms(s, task))
+                    except forms.FormSchemaError as exc:  # deployed before $refs and patterns were checked
+                        raise Conflict(f"the task's form cannot be used: {exc}; deploy a corrected form") from exc
                     if problems:
                         raise Invalid("the form data is not acceptable", problems)
                 instance = s.get(ProcessInstance, task.instance_id)  # locked by _open_task
