@@ -328,18 +328,19 @@ def test_the_customer_being_employed_after_the_review_completes_the_case(client)
     assert {"task_completed", "message_received"} <= set(types)
 
 
-def test_a_script_failing_after_the_message_fails_the_case_with_500(client):
+def test_a_script_failing_after_the_message_refuses_the_message_and_the_case_still_waits(client):
     instance = start(client)
     client.post(f"{API}/tasks/{review_task(instance)}/complete",
                 json={"user": "anna", "data": {"approved": True, "divisor": 0}})
     body = assert_error(client.post(f"{API}/messages", json={"name": "employed", "business_key": CUSTOMER}),
-                        500, "process_failed")
-    assert "division by zero" in body["message"]
-    failed = client.get(f"{API}/process-instances/{instance['id']}").json
-    assert failed["status"] == "failed"
-    assert "division by zero" in failed["error"]
-    assert every_page(client, f"{API}/process-instances?status=failed")[0]["id"] == instance["id"]
-    assert every_page(client, f"{API}/process-instances/{instance['id']}/history")[-1]["type"] == "failed"
+                        422, "process_failed")
+    assert "division by zero" in body["message"] and body["fields"] == {"element_id": "compute"}
+    after = client.get(f"{API}/process-instances/{instance['id']}").json
+    assert after["status"] == "running" and after["error"] is None
+    assert after["message_subscriptions"] == [{"element_id": "wait_employed", "message_name": "employed"}]
+    (failed,) = [h for h in every_page(client, f"{API}/process-instances/{instance['id']}/history")
+                 if h["type"] == "step_failed"]
+    assert failed["element_id"] == "compute" and "division by zero" in failed["data"]["error"]
 
 
 # -- clock --------------------------------------------------------------------------------------------

@@ -3,7 +3,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tva_flow.api import create_app
+from tva_flow.errors import ProcessFailed
 from tests.pages import every, every_page
 
 MESSAGING = Path(__file__).parent / "fixtures" / "messaging"
@@ -47,9 +50,10 @@ def test_the_outbox_is_filtered_and_served_over_http(make_service, sqlite_url):
 
 def test_a_failing_step_sends_nothing(make_service, sqlite_url):
     service = make_service(sqlite_url, [MESSAGING])
-    failed = service.start_instance("fixture_sender", "010190-123A", {})  # 'days' missing: the payload fails
-    assert failed["status"] == "failed"
+    with pytest.raises(ProcessFailed, match="days"):  # 'days' missing: the payload fails
+        service.start_instance("fixture_sender", "010190-123A", {})
     assert every(service.list_outbox, business_key="010190-123A") == []
+    assert every(service.list_instances) == []
 
 
 def test_a_customer_overview_lists_cases_open_tasks_and_what_was_sent(make_service, sqlite_url):

@@ -77,13 +77,13 @@ def test_a_failing_step_saves_nothing_of_itself(database_url, make_service):
     with pytest.raises(ProcessFailed, match="division by zero"):
         service.send_message("employed", "010190-123A", {})
     after = service.get_instance(started["id"])
-    # The step rolled back: the instance keeps its last good state and still waits for the message,
-    # and is marked failed so no timer or message drives it further until someone looks at it.
-    assert after["status"] == "failed"
+    # The step rolled back: the instance keeps its last good state and still waits for the message;
+    # the history says which step failed, so the process owner sees it.
+    assert after["status"] == "running"
     assert after["message_subscriptions"] == [{"element_id": "wait_employed", "message_name": "employed"}]
     history = every(service.history, started["id"])
     assert history[: len(before)] == before
-    assert [e["type"] for e in history[len(before):]] == ["failed"]
+    assert [(e["type"], e["element_id"]) for e in history[len(before):]] == [("step_failed", "compute")]
 
 
 def test_a_crash_while_saving_leaves_the_instance_and_its_timer_as_they_were(database_url, make_service,

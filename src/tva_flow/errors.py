@@ -33,5 +33,6 @@ class Invalid(ServiceError):
 
 
 class ProcessFailed(ServiceError):
-    """A step failed inside the process (a script, expression or decision); the instance is marked failed."""
-    status, code = 500, "process_failed"
+    """A step a client asked for failed inside the process (a script, expression or decision) with the
+    data it brought; the step is refused and rolled back, the instance stays as it was."""
+    status, code = 422, "process_failed"

@@ -136,13 +136,14 @@ def deploy():
 @instances.arguments(s.StartInstanceRequest)
 @instances.response(201, s.InstanceSchema)
 @_refusals(r404="No process definition with that key is deployed",
-           r500="The process failed while starting")
+           r422="`process_failed`: the process failed on its first steps with these variables (the failing "
+                "element in `fields`); nothing is created")
 def start_instance(body):
     """Start a process instance
 
     Starts the latest version of the process with the business key and initial variables, and runs it
     until it waits (user task, timer, message) or ends. A process that fails on its first steps is
-    reported with status `failed`.
+    refused (422 `process_failed`) and nothing is created.
     """
     return service().start_instance(body["process_key"], body["business_key"], body["variables"],
                                     user=body["user"])
@@ -249,9 +250,10 @@ def unclaim_task(body, task_id):
 @tasks.response(200, s.InstanceSchema)
 @_refusals(r404="No such task",
            r409="The task is closed, claimed by someone else, or its instance is not running",
-           r422="The form data fails the task's JSON Schema; `fields` lists each failing field. "
-                "Nothing changes.",
-           r500="The process failed on the steps after the task; the instance is marked failed")
+           r422="`invalid`: the form data fails the task's JSON Schema; `fields` lists each failing field. "
+                "`process_failed`: the process failed on the steps after the task with this data; the step "
+                "is rolled back, the task stays open and the history records the failure. Nothing else "
+                "changes.")
 def complete_task(body, task_id):
     """Complete a user task
 
@@ -279,7 +281,8 @@ def list_subscriptions(query):
 @messages.arguments(s.MessageRequest)
 @messages.response(200, s.MessageResultSchema)
 @_refusals(r409="No running instance with that business key waits for the message",
-           r500="The process failed on the steps after the message; the instance is marked failed")
+           r422="`process_failed`: the process failed on the steps after the message; the step is rolled "
+                "back, the instance still waits for the message and its history records the failure")
 def send_message(body):
     """Send a message
 

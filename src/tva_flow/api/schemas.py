@@ -167,9 +167,10 @@ class TaskSchema(Schema):
     id = _text("Task id")
     element_id = _text("BPMN element id of the user task")
     name = _text("Task name from the diagram")
-    candidate_group = _text("Candidate group: the BPMN lane, e.g. asiantuntija")
-    assignee = _text("User who claimed the task, or null")
-    due_at = _when("When the task falls due (a day's deadline passes at 00:00 Finnish time), or null")
+    candidate_group = _text("Candidate group: the BPMN lane, e.g. asiantuntija", allow_none=True)
+    assignee = _text("User who claimed the task, or null", allow_none=True)
+    due_at = _when("When the task falls due (a day's deadline passes at 00:00 Finnish time), or null",
+                   allow_none=True)
     due_date = _text("The last Finnish day to do the task on, e.g. 2026-01-20, or null", allow_none=True)
     created_at = _when("When the task was opened")
     instance_id = _text("Process instance id")
@@ -207,12 +208,12 @@ class InstanceSummarySchema(Schema):
     status = fields.String(metadata={"description": "running, completed, cancelled or failed",
                                      "enum": list(INSTANCE_STATUSES)})
     started_at = _when("When the instance started")
-    ended_at = _when("When the instance completed or was cancelled, or null")
+    ended_at = _when("When the instance completed or was cancelled, or null", allow_none=True)
 
 
 class InstanceSchema(InstanceSummarySchema):
     variables = _object("Process variables")
-    error = _text("Why the instance failed, or null")
+    error = fields.String(allow_none=True, metadata={"description": "Why the instance failed, or null"})
     open_tasks = fields.List(fields.Nested(TaskSchema), metadata={"description": "Open user tasks"})
     pending_timers = fields.List(fields.Nested(TimerSchema), metadata={"description": "Timers waiting to fire"})
     message_subscriptions = fields.List(fields.Nested(SubscriptionSchema),
@@ -223,9 +224,9 @@ class HistoryEventSchema(Schema):
     id = fields.Integer(metadata={"description": "Event id (increasing)"})
     at = _when("When it happened")
     type = _text("Event type, e.g. started, task_created, task_completed, timer_fired, message_received")
-    element_id = _text("BPMN element id, or null")
-    name = _text("Element name from the diagram, or null")
-    user = _text("Acting user, or null")
+    element_id = _text("BPMN element id, or null", allow_none=True)
+    name = _text("Element name from the diagram, or null", allow_none=True)
+    user = _text("Acting user, or null", allow_none=True)
     data = _object("Details of the event", allow_none=True)
 
 
@@ -247,7 +248,7 @@ class MatchedRuleSchema(Schema):
 
 class DecisionResultSchema(Schema):
     decision_id = _text("Decision id")
-    decision = _text("Decision name")
+    decision = _text("Decision name", allow_none=True)
     file = _text("DMN file the decision is defined in")
     result = fields.Raw(allow_none=True, metadata={"description": "The decision's result (see the operation)"})
     matched_rules = fields.List(fields.Nested(MatchedRuleSchema), metadata={"description": "Rules that decided"})
@@ -305,14 +306,14 @@ class ClockSchema(Schema):
 
 
 class FiredTimerSchema(Schema):
-    instance_id = _text("Instance whose timer fired")
+    instance_id = _text("Instance whose timer fired", allow_none=True)
     business_key = _text("Business key of the instance")
     process_key = _text("Process definition key")
     element_id = _text("BPMN element id of the timer event")
     name = _text("Timer name from the diagram")
     due_at = _when("When the timer was due")
     fired_at = _when("When it fired (its due time on a simulated clock)")
-    error = _text("Why the instance failed when the timer fired, if it did")
+    error = fields.String(metadata={"description": "Why the instance failed when the timer fired, if it did"})
 
 
 class AdvanceClockSchema(ClockSchema):

@@ -136,6 +136,17 @@ class ServiceCore:
         s.add(HistoryEvent(instance_id=instance.id, at=self.now(), type="failed", element_id=exc.element_id,
                            name=None, user=user, data={"error": str(exc)}))
 
+    def _record_refusal(self, instance_id: str | None, exc: EngineError, user) -> None:
+        """After a client's step failed inside the process and rolled back: the instance stays as it was
+        (the task open, the message awaited) and its history says what failed, where and for whom."""
+        if instance_id is None:
+            return
+        log.warning("a step of process instance %s failed and was refused: %s", instance_id, exc)
+        with self._write() as s:
+            if s.get(ProcessInstance, instance_id) is not None:
+                s.add(HistoryEvent(instance_id=instance_id, at=self.now(), type="step_failed",
+                                   element_id=exc.element_id, name=None, user=user, data={"error": str(exc)}))
+
     def _record_failure(self, instance_id: str | None, exc: EngineError, user) -> None:
         """After a failed step rolled back: mark the instance failed (its last good state is kept)."""
         if instance_id is None:

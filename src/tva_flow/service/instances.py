@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from .. import views
 from ..engine.runtime import EngineError, Event
-from ..errors import Conflict, NotFound
+from ..errors import Conflict, NotFound, ProcessFailed
 from ..store.models import ProcessDefinition, ProcessInstance
 from .core import ServiceCore, retried
 
@@ -20,11 +20,14 @@ class Instances(ServiceCore):
             definition = self._latest_definition(s, process_key)
             if definition is None:
                 raise NotFound(f"no process definition '{process_key}' is deployed", {"process_key": "unknown"})
-            instance = self._start(s, definition, business_key, variables or {}, user)
+            instance = self._start(s, definition, business_key, variables or {}, user, refuse=True)
             return views.instance(s, instance)
 
     def _start(self, s, definition: ProcessDefinition, business_key: str, variables: dict, user,
-               depth: int = 0) -> ProcessInstance:
+               depth: int = 0, refuse: bool = False) -> ProcessInstance:
+        """Start an instance and run it until it waits. If its first steps fail: with ``refuse`` (a client
+        asked) the whole request is refused (422) and nothing is created; otherwise (a hand-over inside
+        another step) the new instance is kept, marked failed, for someone to look at."""
         spec, subprocess_specs = self._spec(s, definition)
         now = self.now()
         instance = ProcessInstance(
@@ -36,6 +39,9 @@ class Instances(ServiceCore):
         try:
             workflow, step = self.runtime.start(spec, subprocess_specs, variables)
         except EngineError as exc:
+            if refuse:
+                raise ProcessFailed(f"the process failed on its first steps: {exc}",
+                                    {"element_id": exc.element_id} if exc.element_id else None) from exc
             self._fail(s, instance, exc, user)
             return instance
         self._apply(s, instance, workflow, step, user, depth=depth)

@@ -34,8 +34,9 @@ class Messages(ServiceCore):
                 raise Conflict(f"no process instance with business key '{business_key}' is waiting for "
                                f"message '{name}'")
         except EngineError as exc:
-            self._record_failure(instance_id, exc, user)
-            raise ProcessFailed(f"the process failed on the message: {exc}") from exc
+            self._record_refusal(instance_id, exc, user)
+            raise ProcessFailed(f"the process failed on the message, so it still waits for it: {exc}",
+                                {"element_id": exc.element_id} if exc.element_id else None) from exc
 
     @staticmethod
     def _subscription(s, name: str, business_key: str, exclude: str | None = None):

@@ -76,6 +76,7 @@ class Tasks(ServiceCore):
                 self._apply(s, instance, workflow, step, user)
                 return views.instance(s, instance)
         except EngineError as exc:
-            self._record_failure(instance_id, exc, user)
-            raise ProcessFailed(f"the process failed after the task: {exc}") from exc
+            self._record_refusal(instance_id, exc, user)
+            raise ProcessFailed(f"the process failed after the task, so the task stays open: {exc}",
+                                {"element_id": exc.element_id} if exc.element_id else None) from exc
 

@@ -97,12 +97,14 @@ class Database:
     def lock(self, name: str):
         """Hold a lock named ``name`` across every process on this database until the block ends.
 
-        PostgreSQL: a session-level advisory lock on a connection of its own. SQLite: an exclusive
-        ``flock`` on a file beside the database (every process using a SQLite file is on this machine).
+        Within a process the lock is a thread lock first. Across processes — PostgreSQL: a session-level
+        advisory lock on a connection of its own; SQLite: an exclusive ``flock`` on a file beside the
+        database (every process using a SQLite file is on this machine).
         """
         if self.engine.dialect.name == "postgresql":
             key = zlib.crc32(f"tva_flow:{name}".encode())
-            with self.engine.connect() as conn:
+            # one waiter per process holds a connection; the others wait here, not in the pool
+            with _local_lock(f"{self.url}:{name}"), self.engine.connect() as conn:
                 conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": key})
                 conn.commit()
                 try:

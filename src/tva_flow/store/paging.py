@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import tuple_
+from sqlalchemy import literal, tuple_
 
 from ..errors import BadRequest
 from .models import UTCDateTime
@@ -54,7 +54,10 @@ def _decode(cursor: str, columns: list) -> list:
 
 
 def _after(columns: list, values: list):
-    return tuple_(*columns) > tuple_(*values) if len(columns) > 1 else columns[0] > values[0]
+    if len(columns) == 1:
+        return columns[0] > values[0]
+    # each value bound with its column's type (a tuple does not pass the types on: SQLite keeps times as text)
+    return tuple_(*columns) > tuple_(*(literal(v, type_=c.type) for c, v in zip(columns, values)))
 
 
 def keyset(session, query, columns: list, limit: int = DEFAULT_LIMIT, cursor: str | None = None,
