@@ -12,7 +12,8 @@ from dateutil.relativedelta import relativedelta
 
 from tva_flow.engine.dmn import to_json
 from tva_flow.engine.dmn.cells import compile_expression, compile_unary_tests
-from tva_flow.engine.dmn.feel import FeelError, FeelSyntaxError, FeelUnsupported, Scope
+from tva_flow.engine.dmn.feel_errors import FeelError, FeelSyntaxError, FeelUnsupported
+from tva_flow.engine.dmn.feel_scope import Scope
 from tva_flow.engine.dmn.values import coerce
 
 

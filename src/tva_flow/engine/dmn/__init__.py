@@ -11,7 +11,8 @@ linter. Independent of SpiffWorkflow.
 from .errors import DmnError
 from .evaluate import DecisionResult, evaluate
 from .lint import lint
-from .model import Definitions, load_definitions as load
+from .loader import load_definitions as load
+from .model import Definitions
 from .values import to_json
 
 __all__ = ["load", "evaluate", "lint", "to_json", "DmnError", "DecisionResult", "Definitions"]

@@ -9,8 +9,10 @@ naming the file, decision, rule and column.
 from __future__ import annotations
 
 from .builtins import BUILTINS
-from .feel import (AnyTest, Call, CmpTest, ExprTest, FeelError, FeelSyntaxError, FeelUnsupported, InputRef, Lit,
-                   Name, Node, NotTest, Parser, Path, RangeTest, Scope, any_test)
+from .feel_errors import FeelError, FeelSyntaxError, FeelUnsupported
+from .feel_nodes import AnyTest, Call, CmpTest, ExprTest, InputRef, Lit, Name, Node, NotTest, Path, RangeTest, any_test
+from .feel_parser import Parser
+from .feel_scope import Scope
 
 # Python spellings FEEL would silently read as (null) names, with what FEEL writes instead
 _PYTHON_NAMES = {"True": "true", "False": "false", "None": "null"}

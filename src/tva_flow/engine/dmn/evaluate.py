@@ -8,7 +8,8 @@ from typing import Any
 
 from .builtins import call_builtin, f_sum
 from .errors import DmnError
-from .feel import FeelError, Scope
+from .feel_errors import FeelError
+from .feel_scope import Scope
 from .model import Cell, Decision, DecisionTable, Definitions, Rule
 from .values import coerce, feel_equal, to_json
 

@@ -19,8 +19,9 @@ from decimal import Decimal
 from itertools import combinations
 
 from .errors import DmnError
-from .feel import Scope
-from .model import Decision, DecisionTable, Definitions, Rule, load_definitions
+from .feel_scope import Scope
+from .loader import load_definitions
+from .model import Decision, DecisionTable, Definitions, Rule
 from .values import feel_equal, kind, to_json
 
 _SCOPE = Scope()
