@@ -14,7 +14,6 @@ import argparse
 import statistics
 import sys
 import tempfile
-import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -24,18 +23,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
 import plain_spiff  # noqa: E402  (the journey's form data)
+from bench_startup_grant import APPLICANT, CASEWORKER, DIRS, wall  # noqa: E402  (the same journey's setup)
 
 from tva_flow.engine.clock import HELSINKI, FrozenClock  # noqa: E402
 from tva_flow.service import TvaFlow  # noqa: E402
 from tva_flow.store.db import Database  # noqa: E402
 from tva_flow.store.models import ProcessInstance  # noqa: E402
-
-DIRS = [ROOT / "bpmn", ROOT / "dmn", ROOT / "forms"]
-APPLICANT, CASEWORKER = "hakija", "asiantuntija"
-
-
-def wall() -> float:
-    return time.clock_gettime(time.CLOCK_MONOTONIC)
 
 
 def attachment(megabytes: float) -> dict:
