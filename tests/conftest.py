@@ -74,3 +74,24 @@ def make_service(frozen):
 def service(make_service, sqlite_url):
     """The real definitions (bpmn/, dmn/, forms/) deployed on a fresh SQLite database."""
     return make_service(sqlite_url, DEFINITION_DIRS)
+
+
+@pytest.fixture
+def api(tmp_path):
+    """An HTTP client of the API and its service on a fresh database with the fixture process deployed,
+    on Monday 5.1.2026 at 9:00 Finnish time."""
+    from tests.test_api import fixture_files, upload
+    from tva_flow.api import create_app
+
+    with freeze_time("2026-01-05T09:00:00+02:00") as frozen:
+        service = TvaFlow(Database("sqlite:///" + str(tmp_path / "t.sqlite3")), FrozenClock(frozen))
+        client = create_app(service).test_client()
+        response = upload(client, fixture_files())
+        assert response.status_code == 201, response.json
+        yield client, service
+        service.db.engine.dispose()
+
+
+@pytest.fixture
+def client(api):
+    return api[0]

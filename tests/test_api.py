@@ -10,10 +10,9 @@ import io
 from pathlib import Path
 
 import pytest
-from freezegun import freeze_time
 
 from tva_flow.api import create_app
-from tva_flow.engine.clock import FrozenClock, SystemClock
+from tva_flow.engine.clock import SystemClock
 from tva_flow.service import TvaFlow
 from tva_flow.store.db import Database
 from tests.pages import every_page
@@ -32,23 +31,6 @@ def upload(client, files: dict[str, bytes], field: str = "files"):
 
 def fixture_files() -> dict[str, bytes]:
     return {path.name: path.read_bytes() for path in sorted(DEFS.iterdir())}
-
-
-@pytest.fixture
-def api(tmp_path):
-    """A client and its service on a fresh database, on Monday 5.1.2026 at 9:00 Finnish time."""
-    with freeze_time("2026-01-05T09:00:00+02:00") as frozen:
-        service = TvaFlow(Database("sqlite:///" + str(tmp_path / "t.sqlite3")), FrozenClock(frozen))
-        client = create_app(service).test_client()
-        response = upload(client, fixture_files())
-        assert response.status_code == 201, response.json
-        yield client, service
-        service.db.engine.dispose()
-
-
-@pytest.fixture
-def client(api):
-    return api[0]
 
 
 def start(client, business_key=CUSTOMER, **variables) -> dict:

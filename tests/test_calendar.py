@@ -33,3 +33,18 @@ def test_decision_tables_can_count_working_days():
       </decision></definitions>"""
     from tva_flow.engine.decisions import DECISION_FUNCTIONS
     assert evaluate(load(dmn), "due", {"start": "2026-01-05"}, DECISION_FUNCTIONS).value == "2026-01-20"
+
+
+def test_counting_is_bounded_so_one_expression_cannot_loop_for_minutes():
+    import pytest
+
+    from tva_flow.engine import functions
+    from tva_flow.engine.calendar import add_working_days, working_days_between
+
+    with pytest.raises(ValueError, match="at most 10000 working days"):
+        add_working_days("2026-01-05", 10**9)
+    with pytest.raises(ValueError, match="at most"):
+        working_days_between("1900-01-01", "2200-01-01")
+    with pytest.raises(ValueError, match="0 to 1200 periods"):
+        functions.monthly_periods("2026-01-01", 10**9)
+    assert add_working_days("2026-01-05", 10) == "2026-01-20"  # Epiphany 6.1. not counted

@@ -13,7 +13,7 @@ import pytest
 from freezegun import freeze_time
 
 from tests.pages import every_page
-from tests.test_api import API, CUSTOMER, DUE, api, client, fixture_files, start, upload  # noqa: F401
+from tests.test_api import API, CUSTOMER, fixture_files, start, upload
 from tva_flow.api import create_app
 from tva_flow.engine.clock import FrozenClock
 from tva_flow.service import TvaFlow

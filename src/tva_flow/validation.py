@@ -1,14 +1,15 @@
 """`tva-flow validate`: what a process owner must fix before deploying.
 
 Reports (one line each, naming file and element): files the engine cannot parse, user tasks without a
-form or outside every lane, form files that are not JSON Schema, and forms a task names that are missing.
+form or outside every lane, form files that are not JSON Schema, forms a task names that are missing, and
+every use of a name, attribute or construct the expression sandbox forbids (`engine/sandbox.py`).
 """
 from __future__ import annotations
 
 import json
 
-from .engine.definitions import (BPMN_NS, FORM_PROPERTY, DefinitionError, build_bundles, kind_of,
-                                 user_tasks)
+from .engine.definitions import (BPMN_NS, FORM_PROPERTY, DefinitionError, build_bundles, expression_errors,
+                                 kind_of, user_tasks)
 from . import forms
 from .engine.decisions import load_dmn
 from .engine.dmn import DmnError, lint
@@ -17,14 +18,17 @@ from lxml import etree
 
 def validate_files(files: dict[str, bytes]) -> list[str]:
     problems: list[str] = []
+    schemas = {}
     for name, content in sorted(files.items()):
         if kind_of(name) == "form" and not name.endswith(".uischema.json"):
             try:
-                problem = forms.schema_problem(json.loads(content))
+                schemas[name] = json.loads(content)
             except ValueError as exc:
-                problem = f"not valid JSON: {exc}"
-            if problem:
-                problems.append(f"{name}: {problem}")
+                problems.append(f"{name}: not valid JSON: {exc}")
+    for name, schema in schemas.items():
+        problem = forms.schema_problem(schema, schemas)
+        if problem:
+            problems.append(f"{name}: {problem}")
     for name, content in sorted(files.items()):
         if kind_of(name) == "dmn":
             problems.extend(_lint_dmn(name, content))
@@ -37,6 +41,7 @@ def validate_files(files: dict[str, bytes]) -> list[str]:
             problems.append(f"{name}, line {exc.lineno}: not well-formed XML: {exc.msg}")
             continue
         problems.extend(_check_tasks(name, root))
+        problems.extend(str(error) for error in expression_errors(name, root))
     try:
         build_bundles(files)
     except DefinitionError as exc:

@@ -10,6 +10,11 @@ from functools import lru_cache
 
 import holidays
 
+# Statutory deadlines count weeks or months of working days; no diagram needs decades. A bound keeps one
+# expression from looping day by day for minutes (add_working_days(d, 10**9)).
+MAX_WORKING_DAYS = 10_000  # about 40 years
+MAX_SPAN_DAYS = 366 * 100
+
 
 @lru_cache(maxsize=64)
 def _holidays(year: int) -> frozenset[date]:
@@ -30,6 +35,8 @@ def is_working_day(day) -> bool:
 def add_working_days(day, n: int) -> str:
     """The n-th working day after ``day`` (``day`` itself is not counted): 5.1.2026 + 10 → 20.1.2026."""
     d, left = _d(day), int(n)
+    if abs(left) > MAX_WORKING_DAYS:
+        raise ValueError(f"add_working_days counts at most {MAX_WORKING_DAYS} working days, not {left}")
     step = 1 if left >= 0 else -1
     while left:
         d += timedelta(days=step)
@@ -41,6 +48,8 @@ def add_working_days(day, n: int) -> str:
 def working_days_between(start, end) -> int:
     """Working days d with start < d <= end (0 when end is not after start)."""
     first, last = _d(start), _d(end)
+    if (last - first).days > MAX_SPAN_DAYS:
+        raise ValueError(f"working_days_between counts over at most {MAX_SPAN_DAYS} days")
     count, d = 0, first
     while d < last:
         d += timedelta(days=1)

@@ -55,6 +55,8 @@ def end_of_day(day) -> str:
 def monthly_periods(start, months: int) -> list[dict]:
     """Consecutive one-month periods from ``start``: [{"index": 1, "start": .., "end": ..}, ...]."""
     first = _d(start)
+    if not 0 <= int(months) <= 1200:
+        raise ValueError(f"monthly_periods makes 0 to 1200 periods (a hundred years), not {months}")
     periods = []
     for k in range(int(months)):
         p_start = first + relativedelta(months=k)

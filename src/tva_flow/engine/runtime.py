@@ -13,7 +13,7 @@ from datetime import datetime, timedelta, timezone
 from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
-from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
@@ -26,6 +26,7 @@ from .decisions import TRACE_KEY
 from .definitions import DUE_PROPERTY, FORM_PROPERTY, UI_FORM_PROPERTY
 from .functions import EXPRESSION_FUNCTIONS
 from .state import StateSerializer
+from .sandbox import SandboxEnvironment
 
 
 class EngineError(Exception):
@@ -135,7 +136,7 @@ class Runtime:
     def __init__(self, engine_clock: clock.Clock | None = None):
         clock.patch_spiff_timers()
         self.clock = engine_clock or clock.SystemClock()  # current while a step runs (clock.using)
-        self.script_engine = PythonScriptEngine(environment=TaskDataEnvironment(dict(EXPRESSION_FUNCTIONS)))
+        self.script_engine = PythonScriptEngine(environment=SandboxEnvironment(dict(EXPRESSION_FUNCTIONS)))
         self.state = StateSerializer()
 
     # -- state ---------------------------------------------------------------------------------------
