@@ -58,8 +58,10 @@ def cmd_deploy(args) -> int:
     try:
         result = service.deploy_paths(args.dirs)
     except ServiceError as exc:
-        print(f"refused: {exc.message}", file=sys.stderr)
+        print(exc.message if exc.message.startswith("refused") else f"refused: {exc.message}", file=sys.stderr)
         for name, detail in (exc.fields or {}).items():
+            if isinstance(detail, dict):  # a definition problem: the file, line and element are in the message
+                continue
             print(f"  {name}: {detail}", file=sys.stderr)
         return 1
     print(json.dumps(result, indent=2, ensure_ascii=False))
