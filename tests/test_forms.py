@@ -309,3 +309,41 @@ def test_unevaluated_properties_with_pattern_properties_is_refused():
 def test_schema_problem_still_refuses_what_is_not_a_json_schema():
     assert schema_problem([]) == "a form schema must be a JSON object"
     assert schema_problem({"type": "strin"}).startswith("not a valid JSON Schema: ")
+
+
+# -- through the API: deploying and completing a task -----------------------------------------------------
+def _review_form(divisor_ref: str) -> bytes:
+    return json.dumps({
+        "$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object",
+        "required": ["approved", "divisor"], "additionalProperties": False,
+        "properties": {"approved": {"type": "boolean"}, "divisor": {"$ref": divisor_ref},
+                       "notes": {"type": "string"}}}).encode()
+
+
+def test_a_form_with_a_remote_ref_is_refused_at_deploy_and_nothing_is_deployed(client, connections):
+    from tests.test_api import upload
+
+    response = upload(client, {"fixture_review.schema.json": _review_form("http://127.0.0.1:9/divisor.json")})
+    assert response.status_code == 422
+    assert "points outside the deployed forms" in response.json["fields"]["fixture_review.schema.json"]
+    (definition,) = client.get("/api/v1/process-definitions").json["items"]
+    assert definition["versions"] == [1] and connections == []
+
+
+def test_a_task_form_may_ref_another_deployed_form_and_completion_checks_against_it(client):
+    from tests.test_api import start, upload
+
+    common = json.dumps({"$schema": "https://json-schema.org/draft/2020-12/schema",
+                         "$defs": {"divisor": {"type": "integer", "minimum": 1}}}).encode()
+    response = upload(client, {"common.schema.json": common,
+                               "fixture_review.schema.json": _review_form("common.schema.json#/$defs/divisor")})
+    assert response.status_code == 201, response.json
+    (process,) = response.json["processes"]
+    assert process["version"] == 2 and "common.schema.json" in process["files"]  # the referenced form joined
+    task = start(client)["open_tasks"][0]["id"]
+    refused = client.post(f"/api/v1/tasks/{task}/complete", json={"user": "anna",
+                                                                   "data": {"approved": True, "divisor": 0}})
+    assert refused.status_code == 422 and "divisor" in refused.json["fields"]
+    done = client.post(f"/api/v1/tasks/{task}/complete", json={"user": "anna", "data": {"approved": True,
+                                                                                        "divisor": 4}})
+    assert done.status_code == 200, done.json
