@@ -146,3 +146,16 @@ def test_a_decision_table_deployed_alone_is_checked_and_cannot_shadow_another(ma
         service.deploy({"zz_draft_terms.dmn": terms.replace(b">6<", b">99<")})
     assert "already defined in startup_grant_terms.dmn" in shadow.value.message
     assert every(service.list_definitions)[0]["versions"] == [1]
+
+
+def test_a_name_longer_than_the_store_keeps_is_refused_at_deploy_naming_the_element(make_service, sqlite_url):
+    from tva_flow.errors import Invalid
+
+    files = {path.name: path.read_bytes() for path in FIXTURES.iterdir()}
+    files["fixture_review.bpmn"] = files["fixture_review.bpmn"].replace(
+        'name="Käsittely"'.encode(), ('name="' + "K" * 300 + '"').encode())
+    service = make_service(sqlite_url)
+    with pytest.raises(Invalid) as refused:
+        service.deploy(files)
+    (detail,) = refused.value.fields.values()
+    assert detail["element_id"] == "review" and "300 characters long; at most 255" in detail["message"]

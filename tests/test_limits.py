@@ -51,6 +51,7 @@ START = '{"process_key": "fixture_review", "business_key": "%s", "variables": %s
     ('{"x": Infinity}', "body", "Infinity"),
     ('{"x": -Infinity}', "body", "Infinity"),
     ('{"x": 1e400}', "body", "out of range"),                              # a float that is infinite
+    ('{"x": {"typename": "datetime", "value": "x"}}', "variables.x", "reserved"),  # the serializer's own key
 ])
 def test_json_a_store_or_a_browser_cannot_keep_is_refused_naming_the_field(client, variables, field, problem):
     body = refused(post_raw(client, "/process-instances", START % (CUSTOMER, variables)), 400, "bad_request")

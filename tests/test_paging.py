@@ -85,3 +85,22 @@ def test_every_list_is_paged_with_the_same_contract(inbox):
     waiting = client.get(f"{API}/messages", query_string={"limit": 1}).json
     assert waiting == {"items": [], "next_cursor": None}  # nobody waits for a message before the review
     assert [d["process_key"] for d in client.get(f"{API}/process-definitions").json["items"]] == ["fixture_review"]
+
+
+def cursor_of(values) -> str:
+    import base64
+    import json
+    return base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")
+
+
+@pytest.mark.parametrize("path, values", [
+    ("/outbox", ["x"]), ("/outbox", [2 ** 63]), ("/outbox", [True]), ("/process-definitions", [1]),
+    ("/messages", ["zz"] * 1), ("/messages", [None]), ("/tasks", [None, 5]), ("/tasks", ["2026-01-05", "a"]),
+    ("/tasks", ["0001-01-01T00:00:00+05:00", "a"]), ("/tasks", ["9999-12-31T23:59:59+00:00", "a"]),
+    ("/process-instances", [{"a": 1}, "b"]), ("/tasks", ["x" * 300, "a"]),
+])
+def test_a_tampered_cursor_is_a_400_on_every_backend(make_service, database_url, path, values):
+    client = create_app(make_service(database_url, [FIXTURES])).test_client()
+    response = client.get(f"{API}{path}", query_string={"cursor": cursor_of(values)})
+    assert response.status_code == 400, response.get_data(as_text=True)
+    assert "cursor" in response.json["fields"]

@@ -316,3 +316,85 @@ def test_a_step_that_trips_a_guard_fails_and_saves_nothing_of_it(make_service, s
     after = service.get_instance(too_big["id"])
     assert "checked_on" not in after["variables"] and "padding" not in after["variables"]
     assert complete_review(small)["variables"]["checked_on"] == "2026-01-06"
+
+
+# -- found in review: what slipped past, or ran away -----------------------------------------------------
+
+def test_a_script_in_a_foreign_namespace_is_still_checked_at_deploy(make_service, sqlite_url, marker):
+    """SpiffWorkflow takes any child of a script task whose tag ends in `script`; so does the check."""
+    files = fixture_files()
+    sneaky = f'<x:script xmlns:x="urn:x">open({str(marker)!r}, "w")</x:script>'
+    files[BPMN] = files[BPMN].replace(b"<bpmn:script>ready = True</bpmn:script>", sneaky.encode())
+    service = make_service(sqlite_url)
+    with pytest.raises(Invalid) as refused:
+        service.deploy(files)
+    (detail,) = refused.value.fields.values()
+    assert detail["element_id"] == "prepare" and "forbidden name 'open'" in detail["message"]
+    assert every(service.list_definitions) == [] and not marker.exists()
+
+
+def test_a_loop_whose_condition_never_turns_is_refused_not_a_hung_server(make_service, sqlite_url):
+    files = fixture_files()
+    files[BPMN] = files[BPMN].replace(
+        b"<bpmn:script>ready = True</bpmn:script>",
+        b"<bpmn:standardLoopCharacteristics><bpmn:loopCondition>True</bpmn:loopCondition>"
+        b"</bpmn:standardLoopCharacteristics><bpmn:script>ready = True</bpmn:script>")
+    service = make_service(sqlite_url)
+    service.deploy(files)
+    began = time.monotonic()
+    with pytest.raises(ProcessFailed, match="without coming to rest"):
+        service.start_instance("sandbox_sites", "010190-123A", {})
+    assert time.monotonic() - began < 60
+    assert every(service.list_instances) == []
+
+
+@pytest.mark.parametrize("python, problem", [
+    ("ready = range(3)", "a range cannot be kept"),
+    ("ready = (x for x in [1])", "a generator cannot be kept"),
+    ("ready = float('nan')", "nan is not a number JSON keeps"),
+    ("ready = 1e308 * 10", "inf is not a number JSON keeps"),
+    ("ready = {1: 'a', '1': 'b'}", "is not text"),
+    ("ready = {'typename': 'datetime', 'value': 'x'}", "reserved"),
+    ("ready = 2 ** 60", "out of range"),
+    ("ready = ValueError('x')", "cannot be kept"),
+])
+def test_what_json_cannot_keep_is_refused_where_it_is_made(python, problem, make_service, sqlite_url):
+    service = make_service(sqlite_url)
+    service.deploy(with_python("script", python))
+    with pytest.raises(ProcessFailed, match=problem):
+        service.start_instance("sandbox_sites", "010190-123A", {})
+
+
+@pytest.mark.parametrize("python", [
+    "ready = [[0] * 10**6 for i in range(10**6)]",
+    "ready = {i: 'y' * 10**6 for i in range(10**6)}",
+    "big = 'y' * 10**6\nready = [big.upper() for i in range(10**6)]",
+    "big = list(range(10**6))\nready = [big[:] for i in range(10**6)]",
+    "big = list(range(10**6))\nready = [str(big) for i in range(10**6)]",
+    "big = list(range(10**6))\nready = [list(big) for i in range(10**6)]",
+])
+def test_an_evaluation_cannot_build_without_end(python):
+    began = time.monotonic()
+    with pytest.raises(SandboxError, match="built too much|too large"):
+        sandbox().execute(python, {})
+    assert time.monotonic() - began < 30
+
+
+def test_an_evaluation_cannot_run_for_minutes():
+    script = "big = 'y' * 10**6\nn = 0\nfor i in range(10**6):\n    n = n + big.count('z')"
+    began = time.monotonic()
+    with pytest.raises(SandboxError, match="took too long"):
+        sandbox().execute(script, {})
+    assert time.monotonic() - began < 30
+
+
+def test_bytes_are_refused_at_deploy():
+    assert [p.message for p in check_expression("ready = b'x' * 10", "exec")] == [
+        "bytes are not allowed (process data is text)"]
+
+
+def test_counting_what_is_built_keeps_ordinary_scripts_working():
+    data = {"rows": [{"n": i} for i in range(5000)]}
+    sandbox().execute("total = 0\nacc = []\nfor row in rows:\n    total = total + row['n']\n    acc += [row['n']]\n"
+                      "names = sorted(str(r['n']) for r in rows)\nok = isinstance(names[0], str)", data)
+    assert data["total"] == sum(range(5000)) and len(data["acc"]) == 5000 and data["ok"] is True

@@ -94,3 +94,27 @@ def test_waiting_for_whichever_comes_first_a_date_or_a_message(make_service, sql
     assert [(f["business_key"], f["fired_at"]) for f in fired] == [("a", "2026-04-05T00:00:00+03:00")]
     assert [h["type"] for h in every(service.history, by_date["id"]) if h["element_id"] == "first_of"][-1] == "timer_fired"
     assert [h["element_id"] for h in every(service.history, by_date["id"]) if h["type"] == "end_event"] == ["eg_by_date"]
+
+
+def test_a_timer_step_that_fails_in_saving_fails_its_instance_and_the_others_still_fire(
+        make_service, sqlite_url, monkeypatch):
+    """One bad instance must not stop every timer behind it: the queue moves on."""
+    service = make_service(sqlite_url, [FIXTURES])
+    broken = service.start_instance("fixture_review", "010190-123A", {"review_due": "2026-01-06T12:00:00+02:00",
+                                                                       "divisor": 1})
+    healthy = service.start_instance("fixture_review", "020290-123A", {"review_due": "2026-01-07T12:00:00+02:00",
+                                                                        "divisor": 1})
+    real_apply = type(service)._apply
+
+    def apply(self, s, instance, *args, **kwargs):
+        if instance.id == broken["id"]:
+            raise RuntimeError("disk full")  # a fault that is neither a lost race nor the process's own
+        return real_apply(self, s, instance, *args, **kwargs)
+
+    monkeypatch.setattr(type(service), "_apply", apply)
+    result = service.advance_clock(to="2026-01-08T00:00:00+02:00")
+    assert [(f["business_key"], "error" in f) for f in result["fired"]] == [("010190-123A", True),
+                                                                            ("020290-123A", False)]
+    failed = service.get_instance(broken["id"])
+    assert failed["status"] == "failed" and "disk full" in failed["error"]
+    assert service.get_instance(healthy["id"])["status"] == "completed"

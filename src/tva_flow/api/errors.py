@@ -1,9 +1,11 @@
 """Every error leaves the API as JSON: ``{"error": code, "message": text, "fields": {...}?}``.
 
-* A ``ServiceError`` keeps its own status and code (400, 404, 409, 422, 500 ``process_failed``).
+* A ``ServiceError`` keeps its own status and code (400, 404, 409, 413, 422 ``invalid`` or
+  ``process_failed``).
 * Request validation (webargs/marshmallow) answers 400 ``bad_request`` with each failing field;
-  422 stays reserved for the service's ``Invalid`` (form data, refused definitions).
-* Unknown routes, wrong methods and unexpected exceptions become 404/405/500 JSON bodies.
+  422 stays reserved for the service's ``Invalid`` (form data, refused definitions) and ``ProcessFailed``.
+* Too large (413), not JSON (415), unknown routes and wrong methods become JSON bodies; an unexpected
+  exception — a fault of the server, never of the request — is a 500 without internals.
 """
 from __future__ import annotations
 

@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from flask import Flask, request
 from werkzeug.exceptions import RequestEntityTooLarge, UnsupportedMediaType
 
+from ..engine.sandbox_guards import RESERVED_KEY
 from ..errors import BadRequest
+from ..text import storable
 
 MiB = 1024 * 1024
 # Integers beyond 2**53 lose their value in a browser (JavaScript numbers); nothing here needs more.
@@ -118,19 +120,13 @@ def _check(value, max_depth: int) -> tuple[str, str] | None:
             return path, f"nested more than {max_depth} levels deep"
         if isinstance(item, dict):
             for key, inner in item.items():
-                if not _encodable(key):
+                if not storable(key):
                     return path, "a key is not valid text (a NUL or a lone surrogate)"
+                if key == RESERVED_KEY:
+                    return path, f"the key '{RESERVED_KEY}' is reserved for the engine"
                 stack.append((inner, f"{path}.{key}" if path != "body" else key, depth + 1))
         elif isinstance(item, list):
             stack.extend((inner, f"{path}.{i}", depth + 1) for i, inner in enumerate(item))
-        elif isinstance(item, str) and not _encodable(item):
+        elif isinstance(item, str) and not storable(item):
             return path, "not valid text (a NUL character, or a lone surrogate such as \\ud800)"
     return None
-
-
-def _encodable(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return "\x00" not in text

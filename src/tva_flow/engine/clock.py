@@ -6,8 +6,8 @@ functions ``today()``/``now()``, FEEL's ``today()`` — reads :func:`current`. N
 globally: two services with two clocks in one process each see their own.
 
 * :class:`SystemClock` follows ``datetime.now`` — and therefore freezegun in tests.
-* :class:`SimulatedClock` moves only when told to (in memory; the server's simulated clock is the
-  database-backed ``tva_flow.store.clock.StoredClock``, which all workers share and which survives restarts).
+* ``tva_flow.store.clock.StoredClock`` (the server's simulated clock) moves only when told to; its time
+  is a row of the database, which all workers share and which survives restarts.
 * :class:`FrozenClock` wraps a freezegun ``freeze_time`` handle so tests move time through the same
   ``advance`` code path as the simulated server.
 
@@ -16,7 +16,6 @@ carry the same instant and a stored clock is read once per step, not once per qu
 """
 from __future__ import annotations
 
-import threading
 from abc import ABC, abstractmethod
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -67,27 +66,6 @@ class Clock(ABC):
 class SystemClock(Clock):
     def read(self) -> datetime:
         return datetime.now(timezone.utc)
-
-
-class SimulatedClock(Clock):
-    simulated = True
-    movable = True
-
-    def __init__(self, start: datetime | None = None):
-        super().__init__()
-        self._now = as_utc(start) if start else datetime.now(timezone.utc)
-        self._lock = threading.Lock()
-
-    def read(self) -> datetime:
-        with self._lock:
-            return self._now
-
-    def move_to(self, when: datetime) -> None:
-        when = as_utc(when)
-        with self._lock:
-            if when < self._now:
-                raise ValueError("time never moves backwards")
-            self._now = when
 
 
 class FrozenClock(Clock):

@@ -18,13 +18,12 @@ from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from .. import forms
 from .decisions import DecisionTaskEngine, load_dmn
 from .dmn import DmnError
-from .sandbox import Problem, check_expression
+from .expressions import BPMN_NS, SPIFF_NS, bpmn_expressions, spec_expressions
+from .sandbox import check_expression
 
-BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
-SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
 FORM_PROPERTY = "formJsonSchemaFilename"
 UI_FORM_PROPERTY = "formUiSchemaFilename"
-DUE_PROPERTY = "dueDateExpression"
+MAX_NAME = 255  # what the store's columns for ids and names keep
 
 
 def kind_of(filename: str) -> str | None:
@@ -198,83 +197,33 @@ def check_references(filename: str, root) -> None:
                                       element_id=node.get("id"), line=node.sourceline)
 
 
-# Where a diagram holds Python, as SpiffWorkflow 3.2 parses and evaluates it: element -> (what, mode).
-# Also Python: a user task's dueDateExpression and a service task's parameter values (attributes, below).
-# spiffworkflow:messageVariable and variableName are names, not Python.
-PYTHON_ELEMENTS = {
-    f"{{{BPMN_NS}}}script": ("script", "exec"),                       # ScriptTask -> execute
-    f"{{{SPIFF_NS}}}preScript": ("pre-script", "exec"),               # SpiffBpmnTask -> execute
-    f"{{{SPIFF_NS}}}postScript": ("post-script", "exec"),
-    f"{{{BPMN_NS}}}conditionExpression": ("condition", "eval"),       # sequence flows (_BpmnCondition)
-    f"{{{BPMN_NS}}}condition": ("conditional event", "eval"),         # ConditionalEventDefinition
-    f"{{{BPMN_NS}}}timeDate": ("timer date", "eval"),                 # TimerEventDefinition subclasses
-    f"{{{BPMN_NS}}}timeDuration": ("timer duration", "eval"),
-    f"{{{BPMN_NS}}}timeCycle": ("timer cycle", "eval"),
-    f"{{{SPIFF_NS}}}messagePayload": ("message payload", "eval"),     # spiff MessageEventDefinition.throw
-    f"{{{SPIFF_NS}}}payloadExpression": ("event payload", "eval"),    # signal, error, escalation
-    f"{{{SPIFF_NS}}}expression": ("correlation expression", "eval"),  # in processVariableCorrelation
-    f"{{{BPMN_NS}}}formalExpression": ("correlation expression", "eval"),  # in correlationPropertyRetrieval…
-    f"{{{BPMN_NS}}}messagePath": ("correlation expression", "eval"),  # what SpiffWorkflow renames it to
-    f"{{{BPMN_NS}}}loopCardinality": ("loop cardinality", "eval"),    # multi-instance
-    f"{{{BPMN_NS}}}completionCondition": ("completion condition", "eval"),  # multi-instance, ad hoc
-    f"{{{BPMN_NS}}}loopCondition": ("loop condition", "eval"),        # standard loop
-}
-_ONLY_INSIDE = {f"{{{BPMN_NS}}}formalExpression": "correlationPropertyRetrievalExpression",
-                f"{{{SPIFF_NS}}}expression": "processVariableCorrelation"}
-_NOT_ELEMENTS = ("EventDefinition", "LoopCharacteristics", "RetrievalExpression")
-
-
-@dataclass(frozen=True)
-class Expression:
-    """Python in a diagram: where it is, what it is, its text."""
-    element_id: str | None  # the task, event, flow or correlation property it belongs to
-    line: int | None        # the source line its text starts on
-    kind: str               # "script", "condition", "timer date", "due date", ...
-    mode: str               # "exec" (scripts) or "eval" (expressions)
-    text: str
-
-    def line_of(self, problem: Problem) -> int | None:
-        """The file's line of a problem inside the text (expressions are evaluated stripped)."""
-        if self.line is None or problem.line is None:
-            return self.line
-        lead = self.text[:len(self.text) - len(self.text.lstrip())].count("\n") if self.mode == "eval" else 0
-        return self.line + lead + problem.line - 1
-
-
-def bpmn_expressions(root) -> list[Expression]:
-    """Every script and expression of a parsed BPMN file, in document order."""
-    found = []
-    for node in root.iter():
-        if not isinstance(node.tag, str):
-            continue
-        kind, mode, text = *PYTHON_ELEMENTS.get(node.tag, (None, None)), node.text
-        if node.tag in _ONLY_INSIDE and etree.QName(node.getparent()).localname != _ONLY_INSIDE[node.tag]:
-            kind = None
-        elif node.tag == f"{{{SPIFF_NS}}}property" and node.get("name") == DUE_PROPERTY:
-            kind, mode, text = "due date", "eval", node.get("value")
-        elif node.tag == f"{{{SPIFF_NS}}}parameter" and node.get("value") is not None:
-            kind, mode, text = "service parameter", "eval", node.get("value")  # ServiceTask.evaluate_params
-        if kind and text and text.strip():
-            found.append(Expression(_owner_id(node), node.sourceline, kind, mode, text))
-    return found
-
-
-def _owner_id(node) -> str | None:
-    """The id of the BPMN element the modeller sees: the event, not its event definition."""
-    while node is not None:
-        if node.get("id") and node.tag.startswith(f"{{{BPMN_NS}}}") and \
-                not etree.QName(node).localname.endswith(_NOT_ELEMENTS):
-            return node.get("id")
-        node = node.getparent()
-    return None
-
-
 def expression_errors(filename: str, root) -> list[DefinitionError]:
     """Every use of something the expression sandbox forbids, each naming the element, line and what."""
     return [DefinitionError(filename, f"{expression.kind}: {problem.message}", element_id=expression.element_id,
                             line=expression.line_of(problem))
             for expression in bpmn_expressions(root)
             for problem in check_expression(expression.text, expression.mode)]
+
+
+def check_parsed_expressions(filename: str, root, spec, subprocess_specs) -> None:
+    """What SpiffWorkflow parsed, checked too: its parser finds Python where the XML walk may not."""
+    for expression in spec_expressions(spec, subprocess_specs):
+        for problem in check_expression(expression.text, expression.mode):
+            raise DefinitionError(filename, f"{expression.kind}: {problem.message}", element_id=expression.element_id,
+                                  line=_line_of(root, expression.element_id))
+
+
+def check_lengths(filename: str, root) -> None:
+    """Ids and names the store keeps (task names, lanes, messages, timers) are at most 255 characters."""
+    for node in root.iter():
+        if not isinstance(node.tag, str):
+            continue
+        for attribute in ("id", "name"):
+            value = node.get(attribute)
+            if value is not None and len(value) > MAX_NAME:
+                raise DefinitionError(filename, f"{etree.QName(node).localname} {attribute} is {len(value)} "
+                                      f"characters long; at most {MAX_NAME}", element_id=node.get("id")
+                                      if attribute == "name" else None, line=node.sourceline)
 
 
 def check_expressions(filename: str, root) -> None:
@@ -307,6 +256,7 @@ def build_bundles(files: dict[str, bytes]) -> list[ProcessBundle]:
             continue
         root = _xml(name, content)
         check_references(name, root)
+        check_lengths(name, root)
         check_expressions(name, root)
         for process in root.iter(f"{{{BPMN_NS}}}process"):
             if process.get("isExecutable", "true") == "false":
@@ -333,7 +283,7 @@ def build_bundles(files: dict[str, bytes]) -> list[ProcessBundle]:
                     if prop == FORM_PROPERTY and isinstance(schemas[form], dict):  # and the forms it $refs
                         for other in forms.referenced_forms(schemas[form], schemas) & form_files.keys():
                             bundle.files[other] = form_files[other]
-            parse_bundle(bundle)
+            check_parsed_expressions(name, root, *parse_bundle(bundle))
             bundles.append(bundle)
     return bundles
 

@@ -7,8 +7,8 @@ message subscriptions. The service saves the serialised workflow and those recor
 from __future__ import annotations
 
 import json
+import time
 from copy import deepcopy
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from uuid import UUID
 
@@ -23,9 +23,11 @@ from SpiffWorkflow.util.task import TaskState
 
 from . import clock
 from .decisions import TRACE_KEY
-from .definitions import DUE_PROPERTY, FORM_PROPERTY, UI_FORM_PROPERTY
+from .definitions import FORM_PROPERTY, UI_FORM_PROPERTY
+from .expressions import DUE_PROPERTY
 from .functions import EXPRESSION_FUNCTIONS
 from .state import StateSerializer
+from .steps import Event, OpenTask, Outgoing, Step, Subscription, Timer  # noqa: F401 - Event for callers
 from .sandbox import SandboxEnvironment
 
 
@@ -37,69 +39,26 @@ class EngineError(Exception):
         super().__init__(message)
 
 
+MAX_TASKS_PER_STEP = 2_000   # automatic tasks one step may run before it must wait for something
+MAX_STEP_SECONDS = 20.0      # wall-clock time of one step's automatic tasks
+
+
+class _Runaway(Exception):
+    def __init__(self, task, message: str):
+        self.task = task
+        super().__init__(message)
+
+
+def _wall() -> float:
+    return time.clock_gettime(time.CLOCK_MONOTONIC)  # freezegun leaves this one alone
+
+
 class TimerNotDue(LookupError):
     """The timer is still waiting for a later time (its projection was behind); nothing fired."""
 
     def __init__(self, due: datetime):
         self.due = due
         super().__init__(f"not due before {due.isoformat()}")
-
-
-@dataclass
-class Event:
-    """One history entry."""
-    type: str
-    element_id: str | None = None
-    name: str | None = None
-    data: dict | None = None
-    user: str | None = None
-
-
-@dataclass
-class OpenTask:
-    task_id: str
-    element_id: str
-    name: str
-    candidate_group: str | None
-    form: str | None
-    ui_form: str | None
-    due_at: datetime | None
-    data: dict
-
-
-@dataclass
-class Timer:
-    task_id: str
-    element_id: str
-    name: str
-    due_at: datetime
-
-
-@dataclass
-class Subscription:
-    task_id: str
-    element_id: str
-    message_name: str
-
-
-@dataclass
-class Outgoing:
-    """A message the process sent that nothing inside it caught: it goes to the outbox."""
-    type: str
-    recipient: str | None
-    payload: dict | None
-    element_id: str | None = None
-
-
-@dataclass
-class Step:
-    events: list[Event] = field(default_factory=list)
-    outgoing: list[Outgoing] = field(default_factory=list)
-    status: str = "running"
-    open_tasks: list[OpenTask] = field(default_factory=list)
-    timers: list[Timer] = field(default_factory=list)
-    subscriptions: list[Subscription] = field(default_factory=list)
-    variables: dict = field(default_factory=dict)
 
 
 def _awaited(task) -> list:
@@ -257,7 +216,14 @@ class Runtime:
                 data_before[task.id] = deepcopy(task.data)
             outbound_before[task.id] = len(workflow.bpmn_events)
 
+        done, deadline = [0], _wall() + MAX_STEP_SECONDS
+
         def completed(task):
+            done[0] += 1
+            if done[0] > MAX_TASKS_PER_STEP or _wall() > deadline:  # a loop that never waits
+                raise _Runaway(task, f"the process ran {done[0]} tasks in one step without coming to rest "
+                                     f"(at most {MAX_TASKS_PER_STEP:,} tasks and {MAX_STEP_SECONDS:g} s): "
+                                     "an endless loop?")
             if getattr(task.task_spec, "bpmn_id", None) is not None:
                 event = self._completed_event(task)
                 if task.id in data_before:  # what a script set: the history shows computed values
@@ -292,7 +258,11 @@ class Runtime:
             if not isinstance(definition, MessageEventDefinition):
                 continue
             payload = _json_safe(event.payload) if event.payload is not None else None
-            step.outgoing.append(Outgoing(definition.name, _recipient(payload), payload, sent_by.get(id(event))))
+            recipient, sender = _recipient(payload), sent_by.get(id(event))
+            if recipient is not None and (not isinstance(recipient, str) or len(recipient) > 255):
+                raise EngineError(f"the recipient of message '{definition.name}' must be a text of at most 255 "
+                                  "characters", sender)
+            step.outgoing.append(Outgoing(definition.name, recipient, payload, sender))
         open_after = self._ready_user_tasks(workflow)
         for task_id, task in open_before.items():
             if task_id not in open_after and not task.has_state(TaskState.COMPLETED):

@@ -29,8 +29,8 @@ RETRIES = 4
 
 
 def retried(method):
-    """Run a use case again when its transaction lost a race (deadlock, serialization failure, a row
-    another request inserted first); after a few tries, answer 409 rather than fail."""
+    """Run a use case again when its transaction lost a race (deadlock, serialization failure, SQLite
+    busy); after a few tries, answer 409 rather than fail."""
     @functools.wraps(method)
     def wrapper(*args, **kwargs):
         for attempt in range(1, RETRIES + 1):
@@ -69,7 +69,7 @@ class ServiceCore:
     @contextmanager
     def _write(self):
         """One unit of work at one instant: the clock is read once and every stamp of the step carries it."""
-        with self.clock.moment(), self.db.unit_of_work() as s:
+        with self.db.unit_of_work() as s, self.clock.moment():  # the time once the write lock is ours
             yield s
 
     # -- internals -----------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from ..engine.definitions import DefinitionError, build_bundles, content_hash, k
 from ..errors import BadRequest, Invalid, NotFound
 from ..store.models import CurrentFile, DefinitionFile, ProcessDefinition
 from ..store.paging import keyset
+from ..text import storable
 from .core import ServiceCore, retried
 
 
@@ -148,14 +149,6 @@ def filename_problem(name: str) -> str | None:
         return f"the name is {len(name)} characters long; at most 255"
     if any(ch in name for ch in "/\\") or any(ord(ch) < 32 or ord(ch) == 127 for ch in name):
         return "the name must not contain a path separator or control characters (NUL, newline …)"
-    if not name.isprintable() or not _encodable(name):
+    if not name.isprintable() or not storable(name):
         return "the name is not printable text"
     return None
-
-
-def _encodable(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-        return True
-    except UnicodeEncodeError:
-        return False

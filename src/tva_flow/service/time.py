@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from ..engine import clock as engine_clock
 from ..engine.runtime import EngineError, TimerNotDue
 from ..errors import BadRequest, Conflict, TooLarge
+from ..store.db import lost_race
 from ..store.models import PendingTimer, ProcessInstance
 from ..views import helsinki as _helsinki
 from .core import ServiceCore, retried
@@ -56,7 +57,7 @@ class Time(ServiceCore):
                     stopped_early = True
                     break
                 if upcoming > self.clock.read():
-                    self.clock.move_to(upcoming)
+                    self._move_clock(upcoming)
                 batch = self.fire_due_timers(limit - len(fired))
                 if not batch:  # due, but held by another worker right now: stop rather than spin
                     stopped_early = True
@@ -64,10 +65,14 @@ class Time(ServiceCore):
                 fired.extend(batch)
             if not stopped_early:
                 if target > self.clock.read():
-                    self.clock.move_to(target)
+                    self._move_clock(target)
                 fired.extend(self.fire_due_timers(limit - len(fired)))
         return {"now": _helsinki(self.now()), "simulated": self.clock.simulated, "fired": fired,
                 "target": _helsinki(target), "stopped_early": stopped_early}
+
+    @retried
+    def _move_clock(self, when: datetime) -> None:
+        self.clock.move_to(when)
 
     def fire_due_timers(self, limit: int | None = None) -> list[dict]:
         """Fire timers due now, one at a time in due order, each in its own transaction (exactly once)."""
@@ -92,7 +97,7 @@ class Time(ServiceCore):
         another worker fired it meanwhile (it is gone, or a cycle timer's next round is not yet due), this
         worker leaves it alone. Only a timer really due fires, and only once.
         """
-        instance_id = None
+        instance_id, record = None, {}
         try:
             with self._write() as s:
                 now = self.now()
@@ -133,7 +138,15 @@ class Time(ServiceCore):
                 return record
         except EngineError as exc:
             self._record_failure(instance_id, exc, None)
-            return {"instance_id": instance_id, "error": str(exc)}
+            return {"instance_id": instance_id, **record, "error": str(exc)}
+        except Exception as exc:  # noqa: BLE001 - anything else must not stop every later timer either
+            if lost_race(exc) or instance_id is None:
+                raise  # retried (see `retried`), or nothing to blame it on
+            log.exception("firing a timer of instance %s failed", instance_id)
+            failure = EngineError(f"the step failed while being saved: {type(exc).__name__}: "
+                                  f"{str(exc).splitlines()[0][:300] if str(exc) else ''}")
+            self._record_failure(instance_id, failure, None)
+            return {"instance_id": instance_id, **record, "error": str(failure)}
 
     def _next_due(self) -> datetime | None:
         with self.db.read() as s:

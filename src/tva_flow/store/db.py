@@ -11,7 +11,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -70,9 +70,10 @@ _RETRYABLE_SQLSTATES = {"40001", "40P01", "55P03"}  # serialization failure, dea
 
 
 def lost_race(exc: BaseException) -> bool:
-    """Whether a database error means "another transaction got there first; try again"."""
-    if isinstance(exc, IntegrityError):
-        return True  # e.g. two deployments of one new version; the retry finds the other's rows
+    """Whether a database error means "another transaction got there first; try again".
+
+    A constraint violation is not one: inserts that may race (deployments, the clock's row) take a
+    named lock first, so a violation is a real fault and must show."""
     if isinstance(exc, OperationalError) and "database is locked" in str(exc):
         return True  # SQLite's busy timeout ran out
     if isinstance(exc, DBAPIError):

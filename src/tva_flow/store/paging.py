@@ -14,8 +14,9 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import literal, tuple_
+from sqlalchemy import Integer, literal, tuple_
 
+from ..engine.clock import EARLIEST, LATEST
 from ..errors import BadRequest
 from .models import UTCDateTime
 
@@ -34,30 +35,40 @@ def _encode(values: list) -> str:
 
 
 def _decode(cursor: str, columns: list) -> list:
+    """The key values a cursor carries, each of its column's type, or 400: a cursor is never trusted."""
     try:
         raw = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
         if not isinstance(raw, list) or len(raw) != len(columns):
             raise ValueError("wrong shape")
-        values = []
-        for column, value in zip(columns, raw):
-            if value is not None and isinstance(column.type, UTCDateTime):
-                value = datetime.fromisoformat(value)
-                if value.tzinfo is None:
-                    raise ValueError("naive time")
-            elif isinstance(value, bool) or not isinstance(value, (str, int, type(None))):
-                raise ValueError("not a key value")
-            values.append(value)
-        return values
-    except (ValueError, TypeError, UnicodeDecodeError) as exc:
+        return [_value(column, value) for column, value in zip(columns, raw)]
+    except (ValueError, TypeError, OverflowError, UnicodeDecodeError) as exc:
         raise BadRequest("the cursor is not one this list gave", {"cursor": f"not a cursor of this list ({exc})"}) \
             from None
 
 
+def _value(column, value):
+    if value is None:
+        if not column.expression.nullable:
+            raise ValueError("a null key")
+        return None
+    if isinstance(column.type, UTCDateTime):
+        when = datetime.fromisoformat(value)
+        if when.tzinfo is None or not EARLIEST <= when <= LATEST:
+            raise ValueError("not a time of this list")
+        return when
+    if isinstance(column.type, Integer):
+        if isinstance(value, bool) or not isinstance(value, int) or abs(value) >= 2 ** 63:
+            raise ValueError("not a number of this list")
+        return value
+    if not isinstance(value, str) or len(value) > 255:
+        raise ValueError("not a key of this list")
+    return value
+
+
 def _after(columns: list, values: list):
-    if len(columns) == 1:
-        return columns[0] > values[0]
     # each value bound with its column's type (a tuple does not pass the types on: SQLite keeps times as text)
-    return tuple_(*columns) > tuple_(*(literal(v, type_=c.type) for c, v in zip(columns, values)))
+    typed = [literal(v, type_=c.type) for c, v in zip(columns, values)]
+    return tuple_(*columns) > tuple_(*typed) if len(columns) > 1 else columns[0] > typed[0]
 
 
 def keyset(session, query, columns: list, limit: int = DEFAULT_LIMIT, cursor: str | None = None,
