@@ -197,3 +197,28 @@ def test_a_caseworker_and_the_timer_loop_on_one_instance_do_not_deadlock(databas
     kinds = [h["type"] for h in every(first.history, started["id"]) if h["element_id"] in ("review", "review_deadline")
              and h["type"] in ("task_completed", "timer_fired")]
     assert len(kinds) == 1, kinds
+
+
+def test_two_workers_fire_each_round_of_a_repeating_reminder_once_and_never_early(database_url, make_service,
+                                                                                   frozen, caplog):
+    """Each worker reads the timer row again once it holds the instance: a round another worker just fired
+    is left alone, so the next round does not fire an hour early, and nothing is logged as stale."""
+    from tests.test_timers import TIMERS
+    first = make_service(database_url, [TIMERS])
+    second = TvaFlow(Database(database_url), FrozenClock(frozen))
+    far = {"a_due": "2026-06-01T12:00:00+03:00", "b_due": "2026-06-01T12:00:00+03:00"}
+    ids = [first.start_instance("fixture_timers", f"asiakas-{i}", far)["id"] for i in range(60)]
+    for moment in ("2026-01-05T10:00:01+02:00", "2026-01-05T11:00:01+02:00"):
+        frozen.move_to(moment)
+        threads = [threading.Thread(target=service.fire_due_timers) for service in (first, second) * 3]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+    second.db.engine.dispose()
+    for instance_id in ids:
+        rounds = [(h["data"]["due_at"], h["at"]) for h in every(first.history, instance_id)
+                  if h["type"] == "timer_fired" and h["element_id"] == "reminder"]
+        assert rounds == [("2026-01-05T10:00:00+02:00", "2026-01-05T10:00:01+02:00"),
+                          ("2026-01-05T11:00:00+02:00", "2026-01-05T11:00:01+02:00")]
+    assert "stale timer" not in caplog.text
