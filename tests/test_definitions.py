@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import FIXTURES
+from tests.conftest import DEFINITION_DIRS, FIXTURES
 from tva_flow.engine.definitions import read_dirs
 from tva_flow.errors import Invalid
 from tva_flow.validation import validate_files
@@ -149,8 +149,6 @@ def test_a_decision_table_deployed_alone_is_checked_and_cannot_shadow_another(ma
 
 
 def test_a_name_longer_than_the_store_keeps_is_refused_at_deploy_naming_the_element(make_service, sqlite_url):
-    from tva_flow.errors import Invalid
-
     files = {path.name: path.read_bytes() for path in FIXTURES.iterdir()}
     files["fixture_review.bpmn"] = files["fixture_review.bpmn"].replace(
         'name="Käsittely"'.encode(), ('name="' + "K" * 300 + '"').encode())
@@ -159,3 +157,13 @@ def test_a_name_longer_than_the_store_keeps_is_refused_at_deploy_naming_the_elem
         service.deploy(files)
     (detail,) = refused.value.fields.values()
     assert detail["element_id"] == "review" and "300 characters long; at most 255" in detail["message"]
+
+
+def test_a_loop_input_no_element_declares_is_refused_because_a_modeller_would_drop_it(tmp_path):
+    """bpmn-js drops a loopDataInputRef it cannot resolve when it saves, and the process then no longer
+    parses; the startup grant declares its `payment_periods` as a bpmn:property for that reason."""
+    files = read_dirs(DEFINITION_DIRS)
+    files["startup_grant.bpmn"] = files["startup_grant.bpmn"].replace(
+        b'<bpmn:property id="payment_periods" name="payment_periods"/>', b"")
+    (problem,) = validate_files(files)
+    assert "element 'payment_period_payout': loopDataInputRef 'payment_periods' names no element" in problem

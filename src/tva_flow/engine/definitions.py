@@ -24,6 +24,7 @@ from .sandbox import check_expression
 FORM_PROPERTY = "formJsonSchemaFilename"
 UI_FORM_PROPERTY = "formUiSchemaFilename"
 MAX_NAME = 255  # what the store's columns for ids and names keep
+TEXT_REFERENCES = ("loopDataInputRef", "loopDataOutputRef")  # element text that must be an element id
 
 
 def kind_of(filename: str) -> str | None:
@@ -195,6 +196,13 @@ def check_references(filename: str, root) -> None:
             if ref is not None and ref not in ids:
                 raise DefinitionError(filename, f"{attribute} '{ref}' names no element in this file",
                                       element_id=node.get("id"), line=node.sourceline)
+        name = etree.QName(node).localname
+        if name in TEXT_REFERENCES and (node.text or "").strip() not in ids:
+            # a modeller drops a reference it cannot resolve when it saves (declare e.g. a bpmn:property)
+            owner = node.getparent().getparent()
+            raise DefinitionError(filename, f"{name} '{(node.text or '').strip()}' names no element in this file; "
+                                  "a modeller would drop it on save", element_id=owner.get("id"),
+                                  line=node.sourceline)
 
 
 def expression_errors(filename: str, root) -> list[DefinitionError]:
