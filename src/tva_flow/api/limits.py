@@ -90,7 +90,7 @@ def loads(data: bytes | str, max_depth: int = Limits.max_json_depth):
 
 
 class _Refused(ValueError):
-    pass
+    """JSON that parses but that the store or a client could not keep."""
 
 
 def _refuse_constant(name: str):

@@ -85,7 +85,7 @@ def healthz():
 
 # -- definitions -------------------------------------------------------------------------------------
 @definitions.route("/process-definitions", endpoint="process_definitions")
-@definitions.arguments(s.DefinitionQuery, location="query", unknown=RAISE)
+@definitions.arguments(s.PageQuery, location="query", unknown=RAISE)
 @definitions.response(200, s.DefinitionPage)
 @_refusals(r400="A malformed query (e.g. a cursor this list did not give)")
 def list_definitions(query):
@@ -173,7 +173,7 @@ def get_instance(instance_id):
 
 
 @instances.route("/process-instances/<instance_id>/history", endpoint="instance_history")
-@instances.arguments(s.HistoryQuery, location="query", unknown=RAISE)
+@instances.arguments(s.PageQuery, location="query", unknown=RAISE)
 @instances.response(200, s.HistoryPage)
 @_refusals(r400="A malformed query (e.g. a cursor this list did not give)", r404="No such process instance")
 def instance_history(query, instance_id):

@@ -127,14 +127,6 @@ class AdvanceClockRequest(Schema):
         "description": "Fire at most this many timers (never more than the server's limit, default 1000)"})
 
 
-class HistoryQuery(PageQuery):
-    pass
-
-
-class DefinitionQuery(PageQuery):
-    pass
-
-
 class SubscriptionQuery(PageQuery):
     business_key = _text("Only messages instances with this business key wait for")
     name = _text("Only this message, e.g. employed")

@@ -17,8 +17,8 @@ from RestrictedPython import RestrictingNodeTransformer, compile_restricted_eval
 from RestrictedPython.transformer import copy_locations
 from SpiffWorkflow.bpmn.script_engine import TaskDataEnvironment
 
-from .sandbox_guards import (ALLOWED_ATTRIBUTE_NAMES, BUDGET, BUILTINS, FORBIDDEN_NAMES, GUARDS, MAX_DATA,  # noqa: F401
-                             Budget, ProcessData, SandboxError, check_data, measure)
+from .sandbox_guards import (ALLOWED_ATTRIBUTE_NAMES, BUDGET, BUILTINS, FORBIDDEN_NAMES, GUARDS, Budget,
+                             ProcessData, SandboxError, check_data)
 
 # -- the compile-time policy ---------------------------------------------------------------------------
 
@@ -151,7 +151,6 @@ class SandboxEnvironment(TaskDataEnvironment):
     @staticmethod
     def _check(values: list, result=None) -> None:
         """What the evaluation leaves behind: not too large, and only what the process data can keep."""
-        measure([result, *values], limit=MAX_DATA, what="the process data")
         check_data([result, *values], "the process data")
 
     def evaluate(self, expression, context, external_context=None):

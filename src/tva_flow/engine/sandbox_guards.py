@@ -78,10 +78,11 @@ def check_size(size: int, limit: int = MAX_ITEMS, what: str = "the result") -> N
         raise SandboxError(f"{what} would be too large (at most {limit:,} items and characters)")
 
 
-def measure(value, limit: int = MAX_ITEMS, what: str = "the result") -> int:
+def measure(value, limit: int = MAX_ITEMS, what: str = "the result", kept: bool = False) -> int:
     """Items and characters in ``value`` as text spells it out (a shared part counts each time it appears).
 
     Refuses past ``limit`` or MAX_DEPTH levels, and stops walking there: it costs at most about ``limit``.
+    With ``kept``, the same walk also refuses what the process data cannot keep (:func:`check_data`).
     """
     size, pending = 0, [(value, 0)]
     while pending:
@@ -92,43 +93,51 @@ def measure(value, limit: int = MAX_ITEMS, what: str = "the result") -> int:
             if depth > MAX_DEPTH:
                 raise SandboxError(f"{what} is nested too deeply (at most {MAX_DEPTH} levels)")
             size += len(item)
-            parts = [*item.keys(), *item.values()] if isinstance(item, dict) else item
+            if isinstance(item, dict):
+                if kept:
+                    _check_keys(item, what)
+                parts = [*item.keys(), *item.values()]
+            else:
+                parts = item
             pending += [(part, depth + 1) for part in parts]
+        if kept:
+            _check_value(item, what)
         check_size(size, limit, what)
     return size
 
 
 def check_data(value, what: str) -> None:
     """Process data is what JSON keeps, and date-times: text, numbers, true/false, null, lists, objects
-    with text keys. Anything else (a generator, a range, bytes, NaN, a huge integer, an exception) could not
-    be saved or shown, so it is refused where it was made."""
-    pending = [value]
-    while pending:
-        item = pending.pop()
-        if isinstance(item, date) and not isinstance(item, datetime):
-            raise SandboxError(f"{what}: a date cannot be kept as it is; keep it as text (d.isoformat())")
-        if item is None or isinstance(item, (bool, str, datetime, timedelta)):
-            if isinstance(item, str) and not storable(item):
-                raise SandboxError(f"{what}: text with a NUL character or a lone surrogate cannot be kept")
-        elif isinstance(item, int):
-            if abs(item) > MAX_STORED_INT:
-                raise SandboxError(f"{what}: the integer is out of range (at most {MAX_STORED_INT} either way)")
-        elif isinstance(item, float):
-            if not math.isfinite(item):
-                raise SandboxError(f"{what}: {item} is not a number JSON keeps")
-        elif isinstance(item, (list, tuple, set, frozenset)):  # saved as lists
-            pending.extend(item)
-        elif isinstance(item, dict):
-            for key, inner in item.items():
-                if not isinstance(key, str):
-                    raise SandboxError(f"{what}: the key {key!r} is not text (JSON objects have text keys)")
-                if key == RESERVED_KEY:
-                    raise SandboxError(f"{what}: the key '{RESERVED_KEY}' is reserved for the engine")
-                pending.append(inner)
-        else:
-            raise SandboxError(f"{what}: a {type(item).__name__} cannot be kept in the process data "
-                               "(only text, numbers, true/false, null, lists, objects and dates)")
+    with text keys, at most MAX_DATA items and characters. Anything else (a generator, a range, bytes,
+    NaN, a huge integer, an exception) could not be saved or shown, so it is refused where it was made."""
+    measure(value, limit=MAX_DATA, what=what, kept=True)
 
+
+def _check_keys(item: dict, what: str) -> None:
+    for key in item:
+        if not isinstance(key, str):
+            raise SandboxError(f"{what}: the key {key!r} is not text (JSON objects have text keys)")
+        if key == RESERVED_KEY:
+            raise SandboxError(f"{what}: the key '{RESERVED_KEY}' is reserved for the engine")
+
+
+def _check_value(item, what: str) -> None:
+    if isinstance(item, date) and not isinstance(item, datetime):
+        raise SandboxError(f"{what}: a date cannot be kept as it is; keep it as text (d.isoformat())")
+    if item is None or isinstance(item, (bool, datetime, timedelta, dict, list, tuple, set, frozenset)):
+        return
+    if isinstance(item, str):
+        if not storable(item):
+            raise SandboxError(f"{what}: text with a NUL character or a lone surrogate cannot be kept")
+    elif isinstance(item, int):
+        if abs(item) > MAX_STORED_INT:
+            raise SandboxError(f"{what}: the integer is out of range (at most {MAX_STORED_INT} either way)")
+    elif isinstance(item, float):
+        if not math.isfinite(item):
+            raise SandboxError(f"{what}: {item} is not a number JSON keeps")
+    else:
+        raise SandboxError(f"{what}: a {type(item).__name__} cannot be kept in the process data "
+                           "(only text, numbers, true/false, null, lists, objects and dates)")
 
 
 # -- what an expression may use ------------------------------------------------------------------------

@@ -55,7 +55,8 @@ class ServiceCore:
         self.runtime = Runtime(self.clock)
         self.max_state_bytes = max_state_bytes  # one instance's saved state, process data included
         self.advance_limit = advance_limit  # timers one clock advance fires at most
-        self._specs: OrderedDict[int, tuple] = OrderedDict()
+        self._specs: OrderedDict[int, tuple] = OrderedDict()  # parsed spec by process version
+        self._forms_by_version: OrderedDict[int, dict] = OrderedDict()  # parsed form files by process version
         self._spec_cache_size = spec_cache_size
         # Workflows as committed, by instance id, with the revision they were saved as. A step takes its
         # workflow out of the cache and puts it back only after its transaction commits, so a failed
@@ -108,21 +109,13 @@ class ServiceCore:
         for row in open_rows.values():
             row.status, row.closed_at = "cancelled", now
         # Timers and subscriptions: keep the rows that still stand, drop the rest, add the new ones.
-        timers = {(t.task_id, t.due_at): t for t in step.timers}
-        for row in s.scalars(select(PendingTimer).where(PendingTimer.instance_id == instance.id)):
-            if timers.pop((row.task_id, row.due_at), None) is None:
-                s.delete(row)
-        for timer in timers.values():
-            s.add(PendingTimer(instance_id=instance.id, task_id=timer.task_id, element_id=timer.element_id,
-                               name=timer.name, due_at=timer.due_at))
-        subscriptions = {(m.task_id, m.message_name): m for m in step.subscriptions}
-        for row in s.scalars(select(MessageSubscription).where(MessageSubscription.instance_id == instance.id)):
-            if subscriptions.pop((row.task_id, row.message_name), None) is None:
-                s.delete(row)
-        for sub in subscriptions.values():
-            s.add(MessageSubscription(instance_id=instance.id, task_id=sub.task_id, element_id=sub.element_id,
-                                      message_name=sub.message_name, business_key=instance.business_key,
-                                      created_at=now))
+        _sync(s, PendingTimer, instance.id, step.timers, lambda t: (t.task_id, t.due_at),
+              lambda t: PendingTimer(instance_id=instance.id, task_id=t.task_id, element_id=t.element_id,
+                                     name=t.name, due_at=t.due_at))
+        _sync(s, MessageSubscription, instance.id, step.subscriptions, lambda m: (m.task_id, m.message_name),
+              lambda m: MessageSubscription(instance_id=instance.id, task_id=m.task_id, element_id=m.element_id,
+                                            message_name=m.message_name, business_key=instance.business_key,
+                                            created_at=now))
         for message in step.outgoing:
             s.add(OutboxEntry(instance_id=instance.id, process_key=instance.process_key,
                               business_key=instance.business_key, at=now, type=message.type,
@@ -172,33 +165,40 @@ class ServiceCore:
         return self.runtime.load(instance.state, spec, subprocess_specs)
 
     def _spec(self, s, definition: ProcessDefinition):
-        cached = self._specs.get(definition.id)
-        if cached is None:
+        """The parsed spec of a process version (parsed once per version, kept while used)."""
+        def parse():
             files = {name: self._file(s, digest).content for name, digest in definition.files.items()}
-            bundle = ProcessBundle(definition.process_key, definition.name, definition.bpmn_file, files)
-            cached = parse_bundle(bundle)
-            self._specs[definition.id] = cached
-            while len(self._specs) > self._spec_cache_size:
-                self._specs.popitem(last=False)
+            return parse_bundle(ProcessBundle(definition.process_key, definition.name, definition.bpmn_file, files))
+        return self._cached(self._specs, definition.id, parse)
+
+    def _cached(self, cache: OrderedDict, key, make):
+        value = cache.get(key)
+        if value is None:
+            value = cache[key] = make()
+            while len(cache) > self._spec_cache_size:
+                cache.popitem(last=False)
         else:
-            self._specs.move_to_end(definition.id)
-        return cached
+            cache.move_to_end(key)
+        return value
 
     @staticmethod
     def _file(s, digest: str) -> DefinitionFile:
         return s.get(DefinitionFile, digest)
 
+    def _form_files(self, s, task: UserTask) -> dict[str, dict]:
+        """Every form file of the task's process version, parsed once per version, by file name."""
+        definition = self._definition_of(s, task)
+        return self._cached(self._forms_by_version, definition.id, lambda: {
+            name: json.loads(self._file(s, digest).content) for name, digest in definition.files.items()
+            if name.endswith(".json")})
+
     def _form(self, s, task: UserTask, filename: str | None):
-        if not filename:
-            return None
-        digest = self._definition_of(s, task).files.get(filename)
-        return json.loads(self._file(s, digest).content) if digest else None
+        return self._form_files(s, task).get(filename) if filename else None
 
     def _forms(self, s, task: UserTask) -> dict[str, dict]:
         """Every form schema of the task's process version, by file name ($refs resolve among these)."""
-        files = self._definition_of(s, task).files
-        return {name: json.loads(self._file(s, digest).content) for name, digest in files.items()
-                if name.endswith(".json") and not name.endswith(".uischema.json")}
+        return {name: schema for name, schema in self._form_files(s, task).items()
+                if not name.endswith(".uischema.json")}
 
     @staticmethod
     def _definition_of(s, task: UserTask) -> ProcessDefinition:
@@ -251,6 +251,17 @@ class ServiceCore:
             raise Conflict(f"task is already {task.status}")
         return task
 
+
+
+def _sync(s, model, instance_id: str, wanted: list, key, make) -> None:
+    """Make an instance's projection rows of ``model`` the ``wanted`` records: rows whose key still stands
+    stay as they are (ids and created_at kept), the others go, the missing ones are added."""
+    pending = {key(item): item for item in wanted}
+    for row in s.scalars(select(model).where(model.instance_id == instance_id)):
+        if pending.pop(key(row), None) is None:
+            s.delete(row)
+    for item in pending.values():
+        s.add(make(item))
 
 
 def history_row(instance_id, at, type_, task: UserTask, user) -> HistoryEvent:

@@ -89,10 +89,6 @@ class Instances(ServiceCore):
             return views.outbox(s, business_key=business_key, recipient=recipient, type=type,
                                 instance_id=instance_id, limit=limit, cursor=cursor)
 
-    def list_subscriptions(self, business_key=None, name=None, limit=None, cursor=None) -> dict:
-        with self.db.read() as s:
-            return views.subscriptions(s, business_key=business_key, name=name, limit=limit, cursor=cursor)
-
     def health(self) -> dict:
         with self.db.read() as s:
             s.execute(select(1))

@@ -5,6 +5,7 @@ import logging
 
 from sqlalchemy import select
 
+from .. import views
 from ..engine.runtime import EngineError
 from ..errors import Conflict, ProcessFailed
 from ..store.models import HistoryEvent, MessageSubscription, ProcessInstance
@@ -37,6 +38,11 @@ class Messages(ServiceCore):
             self._record_refusal(instance_id, exc, user)
             raise ProcessFailed(f"the process failed on the message, so it still waits for it: {exc}",
                                 {"element_id": exc.element_id} if exc.element_id else None) from exc
+
+    def list_subscriptions(self, business_key=None, name=None, limit=None, cursor=None) -> dict:
+        """The messages running instances wait for (paged)."""
+        with self.db.read() as s:
+            return views.subscriptions(s, business_key=business_key, name=name, limit=limit, cursor=cursor)
 
     @staticmethod
     def _subscription(s, name: str, business_key: str, exclude: str | None = None):
