@@ -26,6 +26,9 @@ import plain_spiff  # noqa: E402  (the in-memory baseline, same diagrams)
 from tva_flow.engine.clock import HELSINKI, FrozenClock  # noqa: E402
 from tva_flow.service import TvaFlow  # noqa: E402
 from tva_flow.store.db import Database  # noqa: E402
+from tva_flow.auth.actor import system  # noqa: E402
+
+SYSTEM = system("bench")  # the benchmark acts as the engine itself
 
 DIRS = [ROOT / "bpmn", ROOT / "dmn", ROOT / "forms"]
 APPLICANT, CASEWORKER = "hakija", "asiantuntija"
@@ -37,14 +40,14 @@ def wall() -> float:
 
 
 def complete(service: TvaFlow, instance_id: str, element_id: str, user: str, data: dict) -> None:
-    (task,) = [t for t in service.list_tasks(instance_id=instance_id, limit=500)["items"] if t["element_id"] == element_id]
-    service.complete_task(task["id"], user, data)
+    (task,) = [t for t in service.list_tasks(SYSTEM, instance_id=instance_id, limit=500)["items"] if t["element_id"] == element_id]
+    service.complete_task(SYSTEM, task["id"], data)
 
 
 def tva_flow_journey(service: TvaFlow, business_key: str) -> dict:
     """The granted journey through the service (the same calls the API makes)."""
     forms = plain_spiff.JOURNEY_FORMS
-    instance = service.start_instance("startup_grant", business_key, {})
+    instance = service.start_instance(SYSTEM, "startup_grant", business_key, {})
     iid = instance["id"]
     # the business starts on the first day of the next month, whenever this journey begins
     today = service.now().astimezone(HELSINKI).date()
@@ -53,8 +56,8 @@ def tva_flow_journey(service: TvaFlow, business_key: str) -> dict:
                                                              "business_start_date": starts})
     complete(service, iid, "assess_application", CASEWORKER, forms["assess_application"])
     paid = 0
-    while service.get_instance(iid)["status"] == "running":
-        open_ids = {t["element_id"] for t in service.list_tasks(instance_id=iid, limit=500)["items"]}
+    while service.get_instance(SYSTEM, iid)["status"] == "running":
+        open_ids = {t["element_id"] for t in service.list_tasks(SYSTEM, instance_id=iid, limit=500)["items"]}
         if "apply_continuation" in open_ids:
             complete(service, iid, "apply_continuation", APPLICANT, forms["apply_continuation"])
             complete(service, iid, "assess_continuation", CASEWORKER, forms["assess_continuation"])
@@ -64,14 +67,14 @@ def tva_flow_journey(service: TvaFlow, business_key: str) -> dict:
             complete(service, iid, "check_payment", CASEWORKER, forms["check_payment"])
             paid += 1
             continue
-        service.advance_clock(duration="P1M")
-    return {"paid": paid, "status": service.get_instance(iid)["status"]}
+        service.advance_clock(SYSTEM, duration="P1M")
+    return {"paid": paid, "status": service.get_instance(SYSTEM, iid)["status"]}
 
 
 def run_tva_flow(journeys: int) -> tuple[float, dict]:
     with tempfile.TemporaryDirectory() as tmp, freeze_time("2026-01-05T09:00:00+02:00") as frozen:
         service = TvaFlow(Database(f"sqlite:///{tmp}/bench.sqlite3"), FrozenClock(frozen))
-        service.deploy_paths(DIRS)
+        service.deploy_paths(SYSTEM, DIRS)
         began = wall()
         for i in range(journeys):
             result = tva_flow_journey(service, f"bench-{i}")

@@ -15,6 +15,7 @@ from sqlalchemy import text
 from tva_flow.engine.clock import FrozenClock
 from tva_flow.service import TvaFlow
 from tva_flow.store.db import Database, make_engine
+from tests.identities import SYSTEM
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFINITION_DIRS = [ROOT / "bpmn", ROOT / "dmn", ROOT / "forms"]
@@ -62,7 +63,7 @@ def make_service(frozen):
         service = TvaFlow(Database(url), FrozenClock(frozen))
         services.append(service)
         if dirs:
-            service.deploy_paths(dirs)
+            service.deploy_paths(SYSTEM, dirs)
         return service
 
     yield make
@@ -79,13 +80,16 @@ def service(make_service, sqlite_url):
 @pytest.fixture
 def api(tmp_path):
     """An HTTP client of the API and its service on a fresh database with the fixture process deployed,
-    on Monday 5.1.2026 at 9:00 Finnish time."""
+    on Monday 5.1.2026 at 9:00 Finnish time. The client is signed in as anna, a member of staff (caseworker
+    in group asiantuntija of area A, process owner, tester and integration): cases she starts without an
+    area are area A's."""
+    from tests.identities import STAFF_ROLES, sign_in
     from tests.test_api import fixture_files, upload
     from tva_flow.api import create_app
 
     with freeze_time("2026-01-05T09:00:00+02:00") as frozen:
         service = TvaFlow(Database("sqlite:///" + str(tmp_path / "t.sqlite3")), FrozenClock(frozen))
-        client = create_app(service).test_client()
+        client = sign_in(create_app(service), "anna", roles=STAFF_ROLES)
         response = upload(client, fixture_files())
         assert response.status_code == 201, response.json
         yield client, service

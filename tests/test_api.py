@@ -1,4 +1,4 @@
-"""The HTTP API, driven through Flask's test client with frozen time.
+"""The HTTP API, driven through Flask's test client with frozen time, signed in as anna (staff of area A).
 
 The fixture process (tests/fixtures/defs): a caseworker reviews the case (user task `review` in lane
 `asiantuntija`, due at the variable `review_due`, with a boundary timer at the same time), then the
@@ -15,6 +15,7 @@ from tva_flow.api import create_app
 from tva_flow.engine.clock import SystemClock
 from tva_flow.service import TvaFlow
 from tva_flow.store.db import Database
+from tests.identities import STAFF_ROLES, sign_in
 from tests.pages import every_page
 
 DEFS = Path(__file__).parent / "fixtures" / "defs"
@@ -189,9 +190,12 @@ def test_listing_instances_by_an_unknown_status_is_malformed(client):
 
 def test_a_cancelled_case_closes_its_task_and_cannot_be_cancelled_again(client):
     instance = start(client)
-    response = client.post(f"{API}/process-instances/{instance['id']}/cancel", json={"user": "anna"})
+    response = client.post(f"{API}/process-instances/{instance['id']}/cancel")
     assert response.status_code == 200
     assert response.json["status"] == "cancelled"
+    [cancelled] = [h for h in every_page(client, f"{API}/process-instances/{instance['id']}/history")
+                   if h["type"] == "cancelled"]
+    assert (cancelled["user"], cancelled["role"]) == ("anna", "caseworker")  # the token's subject cancelled it
     assert response.json["open_tasks"] == [] and response.json["pending_timers"] == []
     assert every_page(client, f"{API}/tasks") == []
     before = snapshot(client, instance["id"])
@@ -205,7 +209,7 @@ def test_form_data_failing_the_schema_is_refused_field_by_field_and_changes_noth
     task_id = review_task(instance)
     before = snapshot(client, instance["id"])
     body = assert_error(client.post(f"{API}/tasks/{task_id}/complete",
-                                    json={"user": "anna", "data": {"approved": "x"}}), 422, "invalid")
+                                    json={"data": {"approved": "x"}}), 422, "invalid")
     assert set(body["fields"]) == {"approved", "divisor"}
     assert snapshot(client, instance["id"]) == before
     assert client.get(f"{API}/tasks/{task_id}").json["status"] == "open"
@@ -214,35 +218,39 @@ def test_form_data_failing_the_schema_is_refused_field_by_field_and_changes_noth
 def test_only_the_caseworker_who_claimed_the_task_completes_it(client):
     instance = start(client)
     task_id = review_task(instance)
-    claimed = client.post(f"{API}/tasks/{task_id}/claim", json={"user": "anna"})
-    assert claimed.status_code == 200 and claimed.json["assignee"] == "anna"
+    claimed = client.post(f"{API}/tasks/{task_id}/claim")
+    assert claimed.status_code == 200 and claimed.json["assignee"] == "anna"  # the token's subject
     assert [t["id"] for t in every_page(client, f"{API}/tasks?assignee=anna")] == [task_id]
 
+    bertta = sign_in(client, "bertta", roles=["caseworker"])  # a colleague in the same group and area
+    assert [t["id"] for t in every_page(bertta, f"{API}/tasks")] == [task_id]  # she sees the task …
     before = snapshot(client, instance["id"])
-    assert_error(client.post(f"{API}/tasks/{task_id}/complete",
-                             json={"user": "bertta", "data": {"approved": True, "divisor": 4}}), 409, "conflict")
-    assert_error(client.post(f"{API}/tasks/{task_id}/claim", json={"user": "bertta"}), 409, "conflict")
-    assert_error(client.post(f"{API}/tasks/{task_id}/unclaim", json={"user": "bertta"}), 409, "conflict")
+    assert_error(bertta.post(f"{API}/tasks/{task_id}/complete",
+                             json={"data": {"approved": True, "divisor": 4}}), 409, "conflict")
+    assert_error(bertta.post(f"{API}/tasks/{task_id}/claim"), 409, "conflict")  # … but cannot take it
+    assert_error(bertta.post(f"{API}/tasks/{task_id}/unclaim"), 409, "conflict")
     assert snapshot(client, instance["id"]) == before
 
-    completed = client.post(f"{API}/tasks/{task_id}/complete",
-                            json={"user": "anna", "data": {"approved": True, "divisor": 4}})
+    completed = client.post(f"{API}/tasks/{task_id}/complete", json={"data": {"approved": True, "divisor": 4}})
     assert completed.status_code == 200
     assert completed.json["status"] == "running"
     assert completed.json["open_tasks"] == [] and completed.json["pending_timers"] == []
     assert completed.json["message_subscriptions"] == [{"element_id": "wait_employed", "message_name": "employed"}]
     assert completed.json["variables"]["approved"] is True
     assert client.get(f"{API}/tasks/{task_id}").json["status"] == "completed"
+    history = every_page(client, f"{API}/process-instances/{instance['id']}/history")
+    assert [(h["type"], h["user"], h["role"]) for h in history if h["type"] in ("task_claimed", "task_completed")] \
+        == [("task_claimed", "anna", "caseworker"), ("task_completed", "anna", "caseworker")]
 
     before = snapshot(client, instance["id"])
     assert_error(client.post(f"{API}/tasks/{task_id}/complete",
-                             json={"user": "anna", "data": {"approved": True, "divisor": 4}}), 409, "conflict")
+                             json={"data": {"approved": True, "divisor": 4}}), 409, "conflict")
     assert snapshot(client, instance["id"]) == before
 
 
 def test_a_released_task_returns_to_its_group(client):
     task_id = review_task(start(client))
-    client.post(f"{API}/tasks/{task_id}/claim", json={"user": "anna"})
+    assert client.post(f"{API}/tasks/{task_id}/claim").json["assignee"] == "anna"
     response = client.post(f"{API}/tasks/{task_id}/unclaim")
     assert response.status_code == 200 and response.json["assignee"] is None
     assert every_page(client, f"{API}/tasks?assignee=anna") == []
@@ -250,9 +258,8 @@ def test_a_released_task_returns_to_its_group(client):
 
 def test_an_unknown_task_or_instance_is_not_found_as_json(client):
     assert_error(client.get(f"{API}/tasks/no-such-task"), 404, "not_found")
-    assert_error(client.post(f"{API}/tasks/no-such-task/claim", json={"user": "anna"}), 404, "not_found")
-    assert_error(client.post(f"{API}/tasks/no-such-task/complete", json={"user": "anna", "data": {}}),
-                 404, "not_found")
+    assert_error(client.post(f"{API}/tasks/no-such-task/claim"), 404, "not_found")
+    assert_error(client.post(f"{API}/tasks/no-such-task/complete", json={"data": {}}), 404, "not_found")
     assert_error(client.get(f"{API}/process-instances/no-such-instance"), 404, "not_found")
     assert_error(client.get(f"{API}/process-instances/no-such-instance/history"), 404, "not_found")
     assert_error(client.get(f"{API}/no-such-route"), 404, "not_found")
@@ -267,17 +274,42 @@ def test_malformed_requests_are_refused_with_the_failing_fields_and_change_nothi
 
     body = assert_error(client.post(url, data="{not json", content_type="application/json"), 400, "bad_request")
     assert "body" in body["fields"]
-    body = assert_error(client.post(url, json={"data": {"approved": True, "divisor": 4}}), 400, "bad_request")
+    # who acts is the token's subject: a `user` in the body is an unknown field, even when it names the caller
+    body = assert_error(client.post(url, json={"user": "anna", "data": {"approved": True, "divisor": 4}}),
+                        400, "bad_request")
     assert set(body["fields"]) == {"user"}
-    body = assert_error(client.post(url, json={"user": "anna", "data": ["approved"]}), 400, "bad_request")
+    body = assert_error(client.post(url, json={"data": ["approved"]}), 400, "bad_request")
     assert set(body["fields"]) == {"data"}
+    body = assert_error(client.post(url, json={"user": "anna", "data": ["approved"]}), 400, "bad_request")
+    assert set(body["fields"]) == {"user", "data"}
     body = assert_error(client.post(url, json={"user": 7, "data": {}, "extra": 1}), 400, "bad_request")
     assert set(body["fields"]) == {"user", "extra"}
+    body = assert_error(client.post(url, json={}), 400, "bad_request")
+    assert set(body["fields"]) == {"data"}
     assert_error(client.post(url, json=["anna"]), 400, "bad_request")
-    body = assert_error(client.post(f"{API}/tasks/{task_id}/claim", json={}), 400, "bad_request")
+    body = assert_error(client.post(f"{API}/tasks/{task_id}/claim", json={"user": "anna"}), 400, "bad_request")
     assert set(body["fields"]) == {"user"}
+    body = assert_error(client.post(f"{API}/tasks/{task_id}/claim", json={"take_over": [True]}), 400,
+                        "bad_request")
+    assert set(body["fields"]) == {"take_over"}
 
     assert snapshot(client, instance["id"]) == before
+
+
+@pytest.mark.parametrize("path, body", [
+    ("/process-instances", {"process_key": "fixture_review", "business_key": "010190-222B", "user": "anna"}),
+    ("/process-instances/{instance}/cancel", {"user": "anna"}),
+    ("/tasks/{task}/claim", {"user": "anna", "take_over": True}),
+    ("/tasks/{task}/unclaim", {"user": "anna"}),
+    ("/messages", {"name": "employed", "business_key": CUSTOMER, "user": "anna"}),
+], ids=["start", "cancel", "claim", "unclaim", "message"])
+def test_no_request_body_names_who_acts(client, path, body):
+    """The acting user is the token's subject; a body that names one is refused and changes nothing."""
+    instance = start(client)
+    before = snapshot(client, instance["id"]), every_page(client, f"{API}/process-instances")
+    url = API + path.format(instance=instance["id"], task=review_task(instance))
+    assert set(assert_error(client.post(url, json=body), 400, "bad_request")["fields"]) == {"user"}
+    assert (snapshot(client, instance["id"]), every_page(client, f"{API}/process-instances")) == before
 
 
 # -- messages -----------------------------------------------------------------------------------------
@@ -296,8 +328,7 @@ def test_a_message_nobody_waits_for_is_a_conflict(client):
 
 def test_the_customer_being_employed_after_the_review_completes_the_case(client):
     instance = start(client)
-    client.post(f"{API}/tasks/{review_task(instance)}/complete",
-                json={"user": "anna", "data": {"approved": True, "divisor": 4}})
+    client.post(f"{API}/tasks/{review_task(instance)}/complete", json={"data": {"approved": True, "divisor": 4}})
     response = client.post(f"{API}/messages", json={"name": "employed", "business_key": CUSTOMER})
     assert response.status_code == 200
     assert response.json == {"instance_id": instance["id"], "element_id": "wait_employed", "status": "completed"}
@@ -312,8 +343,7 @@ def test_the_customer_being_employed_after_the_review_completes_the_case(client)
 
 def test_a_script_failing_after_the_message_refuses_the_message_and_the_case_still_waits(client):
     instance = start(client)
-    client.post(f"{API}/tasks/{review_task(instance)}/complete",
-                json={"user": "anna", "data": {"approved": True, "divisor": 0}})
+    client.post(f"{API}/tasks/{review_task(instance)}/complete", json={"data": {"approved": True, "divisor": 0}})
     body = assert_error(client.post(f"{API}/messages", json={"name": "employed", "business_key": CUSTOMER}),
                         422, "process_failed")
     assert "division by zero" in body["message"] and body["fields"] == {"element_id": "compute"}
@@ -363,7 +393,7 @@ def test_a_clock_advance_needs_exactly_one_valid_target(client):
 
 def test_the_real_clock_cannot_be_moved(tmp_path):
     service = TvaFlow(Database("sqlite:///" + str(tmp_path / "real.sqlite3")), SystemClock())
-    client = create_app(service).test_client()
+    client = sign_in(create_app(service), "anna", roles=STAFF_ROLES)
     assert client.get(f"{API}/clock").json["simulated"] is False
     assert_error(client.post(f"{API}/clock/advance", json={"duration": "P1M"}), 409, "conflict")
     service.db.engine.dispose()
@@ -372,7 +402,7 @@ def test_the_real_clock_cannot_be_moved(tmp_path):
 def test_an_unexpected_failure_answers_500_as_json_without_internals(api, monkeypatch):
     client, service = api
 
-    def broken():
+    def broken(*args, **kwargs):
         raise RuntimeError("secret detail")
 
     monkeypatch.setattr(service, "list_definitions", broken)

@@ -8,6 +8,7 @@ from tva_flow.engine.definitions import read_dirs
 from tva_flow.errors import Invalid
 from tva_flow.validation import validate_files
 from tests.pages import every
+from tests.identities import SYSTEM
 
 DUE = {"review_due": "2026-01-08T16:00:00+02:00", "divisor": 4}
 
@@ -25,55 +26,55 @@ def renamed_task(files, new_name: str) -> dict[str, bytes]:
 
 def test_redeploying_the_same_files_makes_no_new_version(make_service, sqlite_url):
     service = make_service(sqlite_url)
-    first = service.deploy(fixture_files())
-    again = service.deploy(fixture_files())
+    first = service.deploy(SYSTEM, fixture_files())
+    again = service.deploy(SYSTEM, fixture_files())
     assert first["processes"][0]["version"] == 1 and first["processes"][0]["created"]
     assert again["processes"][0]["version"] == 1 and not again["processes"][0]["created"]
 
 
 def test_a_changed_file_is_a_new_version_and_running_instances_stay_on_theirs(make_service, sqlite_url):
     service = make_service(sqlite_url)
-    service.deploy(fixture_files())
-    old = service.start_instance("fixture_review", "010190-123A", DUE)
+    service.deploy(SYSTEM, fixture_files())
+    old = service.start_instance(SYSTEM, "fixture_review", "010190-123A", DUE)
 
-    result = service.deploy({"fixture_review.bpmn": renamed_task(fixture_files(), "Uusi käsittely")["fixture_review.bpmn"]})
+    result = service.deploy(SYSTEM, {"fixture_review.bpmn": renamed_task(fixture_files(), "Uusi käsittely")["fixture_review.bpmn"]})
     assert result["processes"][0]["version"] == 2
 
-    new = service.start_instance("fixture_review", "020290-123A", DUE)
+    new = service.start_instance(SYSTEM, "fixture_review", "020290-123A", DUE)
     assert (old["version"], old["open_tasks"][0]["name"]) == (1, "Käsittely")
     assert (new["version"], new["open_tasks"][0]["name"]) == (2, "Uusi käsittely")
     # the old instance still runs on version 1 to its end
-    service.complete_task(old["open_tasks"][0]["id"], "anna", {"approved": True, "divisor": 2})
-    service.send_message("employed", "010190-123A", {})
-    assert service.get_instance(old["id"])["status"] == "completed"
-    assert every(service.list_definitions)[0]["versions"] == [1, 2]
+    service.complete_task(SYSTEM, old["open_tasks"][0]["id"], {"approved": True, "divisor": 2})
+    service.send_message(SYSTEM, "employed", "010190-123A", {})
+    assert service.get_instance(SYSTEM, old["id"])["status"] == "completed"
+    assert every(service.list_definitions, SYSTEM)[0]["versions"] == [1, 2]
 
 
 def test_a_changed_form_alone_makes_a_new_version(make_service, sqlite_url):
     service = make_service(sqlite_url)
-    service.deploy(fixture_files())
+    service.deploy(SYSTEM, fixture_files())
     schema = fixture_files()["fixture_review.schema.json"].replace(b'"Jakaja"', b'"Jakaja (kpl)"')
-    assert service.deploy({"fixture_review.schema.json": schema})["processes"][0]["version"] == 2
+    assert service.deploy(SYSTEM, {"fixture_review.schema.json": schema})["processes"][0]["version"] == 2
 
 
 def test_an_invalid_diagram_is_refused_naming_file_element_and_line_and_the_old_version_keeps_running(
         make_service, sqlite_url):
     service = make_service(sqlite_url)
-    service.deploy(fixture_files())
+    service.deploy(SYSTEM, fixture_files())
     broken = fixture_files()["fixture_review.bpmn"].replace(b'targetRef="compute"', b'targetRef="no_such_step"')
     with pytest.raises(Invalid) as refused:
-        service.deploy({"fixture_review.bpmn": broken})
+        service.deploy(SYSTEM, {"fixture_review.bpmn": broken})
     detail = refused.value.fields["fixture_review.bpmn"]
     assert detail["file"] == "fixture_review.bpmn"
     assert detail["element_id"] == "f5" and detail["line"] == 45  # the sequenceFlow f5
-    assert every(service.list_definitions)[0]["versions"] == [1]
-    assert service.start_instance("fixture_review", "010190-123A", DUE)["version"] == 1
+    assert every(service.list_definitions, SYSTEM)[0]["versions"] == [1]
+    assert service.start_instance(SYSTEM, "fixture_review", "010190-123A", DUE)["version"] == 1
 
 
 def test_malformed_xml_is_refused_with_its_line(make_service, sqlite_url):
     service = make_service(sqlite_url)
     with pytest.raises(Invalid) as refused:
-        service.deploy({"broken.bpmn": b"<bpmn:definitions>\n<oops>\n"})
+        service.deploy(SYSTEM, {"broken.bpmn": b"<bpmn:definitions>\n<oops>\n"})
     assert refused.value.fields["broken.bpmn"]["line"] == 1
     assert "broken.bpmn" in refused.value.message
 
@@ -86,7 +87,7 @@ def test_a_task_naming_a_missing_decision_is_refused(make_service, sqlite_url):
         b'<spiffworkflow:calledDecisionId>no_such_table</spiffworkflow:calledDecisionId>'
         b'</bpmn:extensionElements></bpmn:businessRuleTask>')
     with pytest.raises(Invalid) as refused:
-        service.deploy({**fixture_files(), "fixture_review.bpmn": bpmn})
+        service.deploy(SYSTEM, {**fixture_files(), "fixture_review.bpmn": bpmn})
     assert refused.value.fields["fixture_review.bpmn"]["element_id"] == "compute"
     assert "no_such_table" in refused.value.message
 
@@ -114,24 +115,24 @@ def test_a_task_inside_a_subprocess_keeps_the_lane_it_is_drawn_in(make_service, 
     files["startup_grant.bpmn"] = files["startup_grant.bpmn"].replace(
         b'name="hakija">', b'name="hakija">\n        <bpmn:flowNodeRef>payment_period_payout</bpmn:flowNodeRef>', 1)
     service = make_service(sqlite_url)
-    service.deploy(files)
-    instance = service.start_instance("startup_grant", "010190-123A", {})
+    service.deploy(SYSTEM, files)
+    instance = service.start_instance(SYSTEM, "startup_grant", "010190-123A", {})
     task = instance["open_tasks"][0]
-    service.complete_task(task["id"], "010190-123A", {
+    service.complete_task(SYSTEM, task["id"], {
         "business_name": "Kahvila", "business_start_date": "2026-02-01", "full_time": True,
         "experience_or_training": "alan koulutus", "business_plan_summary": "kahvila",
         "expected_monthly_income_eur": 500})
-    (assessment,) = every(service.list_tasks, candidate_group="asiantuntija")
-    service.complete_task(assessment["id"], "anna", {
+    (assessment,) = every(service.list_tasks, SYSTEM, candidate_group="asiantuntija")
+    service.complete_task(SYSTEM, assessment["id"], {
         "sufficient_skills": True, "full_time_entrepreneur": True, "profitable_prospects": True,
         "grant_needed_for_livelihood": True, "reasonable_living_at_once": False, "distorts_competition": False,
         "neglected_taxes_or_contributions": False, "livelihood_otherwise_secured": False})
-    service.advance_clock(to="2026-03-02T09:00:00+02:00")
-    (application,) = [t for t in every(service.list_tasks, instance_id=instance["id"]) if t["element_id"] == "apply_payment"]
+    service.advance_clock(SYSTEM, to="2026-03-02T09:00:00+02:00")
+    (application,) = [t for t in every(service.list_tasks, SYSTEM, instance_id=instance["id"]) if t["element_id"] == "apply_payment"]
     assert application["candidate_group"] == "hakija"
-    service.complete_task(application["id"], "010190-123A", {"business_active_full_time": True,
+    service.complete_task(SYSTEM, application["id"], {"business_active_full_time": True,
                                                              "other_income_eur": 0})
-    (check,) = [t for t in every(service.list_tasks, instance_id=instance["id"]) if t["element_id"] == "check_payment"]
+    (check,) = [t for t in every(service.list_tasks, SYSTEM, instance_id=instance["id"]) if t["element_id"] == "check_payment"]
     assert check["candidate_group"] == "asiantuntija"
 
 
@@ -139,13 +140,13 @@ def test_a_decision_table_deployed_alone_is_checked_and_cannot_shadow_another(ma
     from tests.conftest import DEFINITION_DIRS
     service = make_service(sqlite_url, DEFINITION_DIRS)
     with pytest.raises(Invalid) as not_dmn:
-        service.deploy({"draft.dmn": b"<foo/>"})
+        service.deploy(SYSTEM, {"draft.dmn": b"<foo/>"})
     assert "draft.dmn" in not_dmn.value.message
     terms = read_dirs(DEFINITION_DIRS)["startup_grant_terms.dmn"]
     with pytest.raises(Invalid) as shadow:
-        service.deploy({"zz_draft_terms.dmn": terms.replace(b">6<", b">99<")})
+        service.deploy(SYSTEM, {"zz_draft_terms.dmn": terms.replace(b">6<", b">99<")})
     assert "already defined in startup_grant_terms.dmn" in shadow.value.message
-    assert every(service.list_definitions)[0]["versions"] == [1]
+    assert every(service.list_definitions, SYSTEM)[0]["versions"] == [1]
 
 
 def test_a_name_longer_than_the_store_keeps_is_refused_at_deploy_naming_the_element(make_service, sqlite_url):
@@ -154,7 +155,7 @@ def test_a_name_longer_than_the_store_keeps_is_refused_at_deploy_naming_the_elem
         'name="Käsittely"'.encode(), ('name="' + "K" * 300 + '"').encode())
     service = make_service(sqlite_url)
     with pytest.raises(Invalid) as refused:
-        service.deploy(files)
+        service.deploy(SYSTEM, files)
     (detail,) = refused.value.fields.values()
     assert detail["element_id"] == "review" and "300 characters long; at most 255" in detail["message"]
 

@@ -12,6 +12,7 @@ import json
 import pytest
 from freezegun import freeze_time
 
+from tests.identities import STAFF_ROLES, sign_in
 from tests.pages import every_page
 from tests.test_api import API, CUSTOMER, fixture_files, start, upload
 from tva_flow.api import create_app
@@ -81,7 +82,7 @@ def test_an_upload_over_ten_mebibytes_is_413(client):
 def test_the_limits_can_be_set_by_configuration(tmp_path):
     with freeze_time("2026-01-05T09:00:00+02:00") as frozen:
         service = TvaFlow(Database(f"sqlite:///{tmp_path / 'l.sqlite3'}"), FrozenClock(frozen))
-        client = create_app(service, {"TVA_FLOW_MAX_JSON_BYTES": 1000}).test_client()
+        client = sign_in(create_app(service, {"TVA_FLOW_MAX_JSON_BYTES": 1000}), "anna", roles=STAFF_ROLES)
         refused(post_raw(client, "/messages", json.dumps({"name": "x", "business_key": "y" * 1000})), 413)
         service.db.engine.dispose()
 
@@ -89,9 +90,9 @@ def test_the_limits_can_be_set_by_configuration(tmp_path):
 @pytest.mark.parametrize("path", ["/tasks/x/unclaim", "/decisions/x/evaluate", "/process-instances",
                                   "/messages", "/clock/advance", "/tasks/x/claim"])
 def test_a_body_that_is_not_json_is_415_not_silently_dropped(client, path):
-    body = refused(post_raw(client, path, "user=anna", "application/x-www-form-urlencoded"), 415)
+    body = refused(post_raw(client, path, "name=employed", "application/x-www-form-urlencoded"), 415)
     assert "JSON" in body["message"]
-    refused(post_raw(client, path, '{"user": "anna"}', "text/plain"), 415)
+    refused(post_raw(client, path, '{"name": "employed"}', "text/plain"), 415)
 
 
 def test_a_deployment_that_is_not_multipart_is_415(client):
@@ -130,13 +131,13 @@ def test_an_instance_whose_data_would_outgrow_its_limit_refuses_the_request_and_
     with freeze_time("2026-01-05T09:00:00+02:00") as frozen:
         service = TvaFlow(Database(f"sqlite:///{tmp_path / 's.sqlite3'}"), FrozenClock(frozen),
                           max_state_bytes=200_000)
-        client = create_app(service).test_client()
+        client = sign_in(create_app(service), "anna", roles=STAFF_ROLES)
         assert upload(client, fixture_files()).status_code == 201
         instance = start(client)
         task_id = instance["open_tasks"][0]["id"]
         # each task gets its own copy of the process data; 400 kB of form data would leave too much behind
         data = {"approved": True, "divisor": 4, "notes": "x" * 400_000}
-        body = refused(client.post(f"{API}/tasks/{task_id}/complete", json={"user": "anna", "data": data}), 413)
+        body = refused(client.post(f"{API}/tasks/{task_id}/complete", json={"data": data}), 413)
         assert "more than the 200000" in body["message"]
         after = client.get(f"{API}/process-instances/{instance['id']}").json
         assert after["status"] == "running" and [t["id"] for t in after["open_tasks"]] == [task_id]
@@ -148,3 +149,11 @@ def test_a_huge_upload_field_name_does_not_echo_back_unbounded(client):
                            data={"f" * 5000: (io.BytesIO(b"<x/>"), "")})
     body = refused(response, 400)
     assert all(len(key) <= 80 for key in body["fields"])
+
+
+def test_an_error_message_stays_within_its_documented_255_characters(client):
+    """A query with long unknown keys names them all in `fields`, but the message stays short."""
+    response = client.get(f"{API}/tasks", query_string={"a" * 300: "1", "b" * 300: "2"})
+    assert response.status_code == 400
+    assert len(response.json["message"]) <= 255 and response.json["message"].endswith("…")
+    assert {"a" * 300, "b" * 300} <= set(response.json["fields"])

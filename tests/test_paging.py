@@ -10,6 +10,7 @@ import pytest
 from tests.conftest import FIXTURES
 from tests.pages import every_page
 from tva_flow.api import create_app
+from tests.identities import AREA, SYSTEM, staff
 
 API = "/api/v1"
 
@@ -23,8 +24,9 @@ def due(i: int) -> str:
 def inbox(make_service, database_url):
     service = make_service(database_url, [FIXTURES])
     for i in range(1000):
-        service.start_instance("fixture_review", f"asiakas-{i:04d}", {"review_due": due(i), "divisor": 1})
-    return service, create_app(service).test_client()
+        service.start_instance(SYSTEM, "fixture_review", f"asiakas-{i:04d}", {"review_due": due(i), "divisor": 1},
+                               area=AREA)
+    return service, staff(create_app(service))  # a caseworker of the area, in the reviews' group
 
 
 def walk(client, **query) -> list[dict]:
@@ -58,7 +60,7 @@ def test_completing_tasks_between_pages_neither_repeats_nor_skips_the_others(inb
     # a colleague finishes ten tasks of the first page and ten of the later ones while this one reads
     later = every_page(client, f"{API}/tasks")[100:110]
     for task in page["items"][:10] + later:
-        service.complete_task(task["id"], "kollega", {"approved": True, "divisor": 1})
+        service.complete_task(SYSTEM, task["id"], {"approved": True, "divisor": 1})
     cursor = page["next_cursor"]
     while cursor:
         page = client.get(f"{API}/tasks", query_string={"limit": 100, "cursor": cursor}).json
@@ -100,7 +102,7 @@ def cursor_of(values) -> str:
     ("/process-instances", [{"a": 1}, "b"]), ("/tasks", ["x" * 300, "a"]),
 ])
 def test_a_tampered_cursor_is_a_400_on_every_backend(make_service, database_url, path, values):
-    client = create_app(make_service(database_url, [FIXTURES])).test_client()
+    client = staff(create_app(make_service(database_url, [FIXTURES])))
     response = client.get(f"{API}{path}", query_string={"cursor": cursor_of(values)})
     assert response.status_code == 400, response.get_data(as_text=True)
     assert "cursor" in response.json["fields"]

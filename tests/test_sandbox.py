@@ -24,6 +24,7 @@ from tva_flow.engine.sandbox import SandboxEnvironment, SandboxError, check_expr
 from tva_flow.errors import Invalid, ProcessFailed
 from tva_flow.service import TvaFlow
 from tva_flow.validation import validate_files
+from tests.identities import SYSTEM
 
 FIXTURE_DIR = Path(__file__).resolve().parent / "fixtures" / "sandbox"
 BPMN = "sandbox_sites.bpmn"
@@ -91,15 +92,15 @@ def marker(tmp_path) -> Path:
 def test_an_attack_anywhere_in_a_diagram_is_refused_at_deploy_and_never_runs(site, attack, make_service,
                                                                            sqlite_url, marker):
     service = make_service(sqlite_url)
-    service.deploy(fixture_files())
+    service.deploy(SYSTEM, fixture_files())
     python, named = ATTACKS[attack]
     with pytest.raises(Invalid) as refused:
-        service.deploy(with_python(site, python.format(marker=str(marker))))
+        service.deploy(SYSTEM, with_python(site, python.format(marker=str(marker))))
     detail = refused.value.fields[BPMN]
     assert (detail["file"], detail["element_id"], detail["line"]) == (BPMN, SITES[site][0], line_of(site))
     assert named in detail["message"]
-    assert [d["versions"] for d in every(service.list_definitions)] == [[1]]
-    service.start_instance("sandbox_sites", "010190-123A", {})  # the deployed version runs, the refused never
+    assert [d["versions"] for d in every(service.list_definitions, SYSTEM)] == [[1]]
+    service.start_instance(SYSTEM, "sandbox_sites", "010190-123A", {})  # the deployed version runs, the refused never
     assert not marker.exists()
 
 
@@ -108,9 +109,9 @@ def test_imports_and_while_loops_in_a_script_are_refused_at_deploy(attack, make_
     service = make_service(sqlite_url)
     python, named = SCRIPT_ONLY_ATTACKS[attack]
     with pytest.raises(Invalid) as refused:
-        service.deploy(with_python("script", python.format(marker=str(marker))))
+        service.deploy(SYSTEM, with_python("script", python.format(marker=str(marker))))
     assert refused.value.fields[BPMN]["element_id"] == "prepare" and named in refused.value.fields[BPMN]["message"]
-    assert every(service.list_definitions) == []
+    assert every(service.list_definitions, SYSTEM) == []
     assert not marker.exists()
 
 
@@ -301,19 +302,19 @@ def test_a_step_that_trips_a_guard_fails_and_saves_nothing_of_it(make_service, s
                                       b"checked_on = today()\npadding = 'x' * times</spiffworkflow:postScript>"
                                       b"<spiffworkflow:properties>")
     service = make_service(sqlite_url)
-    service.deploy(files)
-    too_big = service.start_instance("sandbox_sites", "010190-123A", {"times": 10**10})
-    small = service.start_instance("sandbox_sites", "020290-123A", {"times": 3})
-    service.advance_clock(to="2026-01-06T09:00:00+02:00")
+    service.deploy(SYSTEM, files)
+    too_big = service.start_instance(SYSTEM, "sandbox_sites", "010190-123A", {"times": 10**10})
+    small = service.start_instance(SYSTEM, "sandbox_sites", "020290-123A", {"times": 3})
+    service.advance_clock(SYSTEM, to="2026-01-06T09:00:00+02:00")
 
     def complete_review(instance):
-        (review,) = every(service.list_tasks, instance_id=instance["id"])
-        return service.complete_task(review["id"], "anna", {"checked": True})
+        (review,) = every(service.list_tasks, SYSTEM, instance_id=instance["id"])
+        return service.complete_task(SYSTEM, review["id"], {"checked": True})
 
     with pytest.raises(ProcessFailed, match="too large"):
         complete_review(too_big)
     # the failed step is rolled back whole (what becomes of the instance is the service's to say)
-    after = service.get_instance(too_big["id"])
+    after = service.get_instance(SYSTEM, too_big["id"])
     assert "checked_on" not in after["variables"] and "padding" not in after["variables"]
     assert complete_review(small)["variables"]["checked_on"] == "2026-01-06"
 
@@ -327,10 +328,10 @@ def test_a_script_in_a_foreign_namespace_is_still_checked_at_deploy(make_service
     files[BPMN] = files[BPMN].replace(b"<bpmn:script>ready = True</bpmn:script>", sneaky.encode())
     service = make_service(sqlite_url)
     with pytest.raises(Invalid) as refused:
-        service.deploy(files)
+        service.deploy(SYSTEM, files)
     (detail,) = refused.value.fields.values()
     assert detail["element_id"] == "prepare" and "forbidden name 'open'" in detail["message"]
-    assert every(service.list_definitions) == [] and not marker.exists()
+    assert every(service.list_definitions, SYSTEM) == [] and not marker.exists()
 
 
 def test_a_loop_whose_condition_never_turns_is_refused_not_a_hung_server(make_service, sqlite_url):
@@ -340,12 +341,12 @@ def test_a_loop_whose_condition_never_turns_is_refused_not_a_hung_server(make_se
         b"<bpmn:standardLoopCharacteristics><bpmn:loopCondition>True</bpmn:loopCondition>"
         b"</bpmn:standardLoopCharacteristics><bpmn:script>ready = True</bpmn:script>")
     service = make_service(sqlite_url)
-    service.deploy(files)
+    service.deploy(SYSTEM, files)
     began = time.monotonic()
     with pytest.raises(ProcessFailed, match="without coming to rest"):
-        service.start_instance("sandbox_sites", "010190-123A", {})
+        service.start_instance(SYSTEM, "sandbox_sites", "010190-123A", {})
     assert time.monotonic() - began < 60
-    assert every(service.list_instances) == []
+    assert every(service.list_instances, SYSTEM) == []
 
 
 @pytest.mark.parametrize("python, problem", [
@@ -360,9 +361,9 @@ def test_a_loop_whose_condition_never_turns_is_refused_not_a_hung_server(make_se
 ])
 def test_what_json_cannot_keep_is_refused_where_it_is_made(python, problem, make_service, sqlite_url):
     service = make_service(sqlite_url)
-    service.deploy(with_python("script", python))
+    service.deploy(SYSTEM, with_python("script", python))
     with pytest.raises(ProcessFailed, match=problem):
-        service.start_instance("sandbox_sites", "010190-123A", {})
+        service.start_instance(SYSTEM, "sandbox_sites", "010190-123A", {})
 
 
 @pytest.mark.parametrize("python", [

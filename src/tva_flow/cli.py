@@ -1,4 +1,5 @@
-"""`tva-flow serve | deploy | validate`: thin wrappers over the service."""
+"""`tva-flow serve | deploy | validate | decide | users | token | migrate-areas`: thin wrappers over the
+service and the user directory."""
 from __future__ import annotations
 
 import argparse
@@ -6,6 +7,8 @@ import json
 import logging
 import os
 import sys
+
+from .auth.actor import system  # the operator at the command line acts as the system
 
 DEFAULT_DIRS = ["bpmn", "dmn", "forms"]
 
@@ -36,19 +39,117 @@ def cmd_serve(args) -> int:
     else:
         clock = SystemClock()
     service = TvaFlow(db, clock, advance_limit=args.advance_limit,
-                      max_state_bytes=int(os.environ.get("TVA_FLOW_MAX_STATE_BYTES", 8 * 1024 * 1024)))
+                      max_state_bytes=int(os.environ.get("TVA_FLOW_MAX_STATE_BYTES", str(8 * 1024 * 1024))))
     existing = [d for d in (args.deploy or DEFAULT_DIRS) if Path(d).exists()]
     if existing:
-        result = service.deploy_paths(existing)
+        result = service.deploy_paths(system(), existing)
         for p in result["processes"]:
             print(f"deployed {p['process_key']} v{p['version']}{' (new)' if p.get('created') else ''}")
     if not args.simulated_clock:
         start_timer_loop(service, args.timer_interval)
+    _first_user_hint(db, args.database_url)
     app = create_app(service)
-    mode = f"simulated clock at {service.clock_status()['now']}" if args.simulated_clock else "real clock"
+    mode = f"simulated clock at {service.clock_status(system())['now']}" if args.simulated_clock else "real clock"
     print(f"tva-flow serving on http://{args.host}:{args.port} ({service.db.dialect}, {mode})", flush=True)
     from werkzeug.serving import run_simple
     run_simple(args.host, args.port, app, threaded=True, use_reloader=False)
+    return 0
+
+
+def _first_user_hint(db, explicit_url: str | None) -> None:
+    """On a directory with no users: how to add the first one and get a token."""
+    import shlex
+
+    from sqlalchemy.engine import make_url
+
+    from .auth.directory import Directory
+    if not Directory(db).is_empty():
+        return
+    try:
+        from . import areas
+        area = next(iter(areas.ids()), "<area>")
+    except ImportError:
+        area = "<area>"
+    flag = ""
+    if explicit_url:  # the password, if any, is not printed: put it back in yourself
+        flag = " --database-url " + shlex.quote(make_url(explicit_url).render_as_string(hide_password=True))
+    print("no users yet: add the first one and get a token to sign in with\n"
+          f"  .venv/bin/tva-flow users add anna --role caseworker --group asiantuntija --area {area}{flag}\n"
+          f"  .venv/bin/tva-flow token anna{flag}", flush=True)
+
+
+def _refused(exc) -> int:
+    print(f"refused: {exc.message}", file=sys.stderr)
+    for name, detail in (exc.fields or {}).items():
+        print(f"  {name}: {detail}", file=sys.stderr)
+    return 1
+
+
+def _directory(args):
+    from .auth.directory import Directory
+    from .store.db import Database
+    return Directory(Database(args.database_url))
+
+
+def cmd_users_add(args) -> int:
+    from .errors import ServiceError
+    password = None
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+        if not password:
+            print("refused: the password on stdin is empty", file=sys.stderr)
+            return 1
+    try:
+        user = _directory(args).add(args.name, args.role, args.group or (), args.area or (), args.customer or (),
+                                    args.right or (), password=password)
+    except ServiceError as exc:
+        return _refused(exc)
+    details = "; ".join(f"{key} {', '.join(user[key])}" for key in ("roles", "groups", "areas", "customers", "rights")
+                        if user[key])
+    print(f"added {user['name']}: {details}{'; password set' if user['has_password'] else ''}")
+    return 0
+
+
+def cmd_users_list(args) -> int:
+    keys = ("name", "roles", "groups", "areas", "customers", "rights", "has_password")
+    for user in _directory(args).list():
+        print(json.dumps({key: user[key] for key in keys}, ensure_ascii=False))
+    return 0
+
+
+def cmd_users_remove(args) -> int:
+    from .errors import ServiceError
+    try:
+        _directory(args).remove(args.name)
+    except ServiceError as exc:
+        return _refused(exc)
+    print(f"removed {args.name}: their tokens no longer work")
+    return 0
+
+
+def cmd_token(args) -> int:
+    """Print only the token, so that `TOKEN=$(tva-flow token anna)` works."""
+    from .auth.directory import parse_ttl
+    from .errors import ServiceError
+    try:
+        ttl = parse_ttl(args.ttl)
+        print(_directory(args).token(args.name, ttl))
+    except ValueError as exc:
+        print(f"refused: --ttl: {exc}", file=sys.stderr)
+        return 1
+    except ServiceError as exc:
+        return _refused(exc)
+    return 0
+
+
+def cmd_migrate_areas(args) -> int:
+    from . import areas
+    from .store.areas import assign_default_area
+    from .store.db import Database
+    if not areas.known(args.default):
+        print(f"refused: unknown area {args.default!r}; the areas are: {', '.join(areas.ids())}", file=sys.stderr)
+        return 1
+    print(json.dumps(assign_default_area(Database(args.database_url), args.default)))
     return 0
 
 
@@ -56,7 +157,7 @@ def cmd_deploy(args) -> int:
     from .errors import ServiceError
     service = _service(args)
     try:
-        result = service.deploy_paths(args.dirs)
+        result = service.deploy_paths(system(), args.dirs)
     except ServiceError as exc:
         print(exc.message if exc.message.startswith("refused") else f"refused: {exc.message}", file=sys.stderr)
         for name, detail in (exc.fields or {}).items():
@@ -136,6 +237,37 @@ def build_parser() -> argparse.ArgumentParser:
     decide.add_argument("--inputs", default="{}", help='the inputs as a JSON object, e.g. \'{"failure_number": 2}\'')
     decide.add_argument("--trace", action="store_true", help="print inputs, matched rules and annotations too")
     decide.set_defaults(func=cmd_decide)
+
+    url_help = "default: $TVA_FLOW_DATABASE_URL or sqlite:///var/tva_flow.sqlite3"
+    users = sub.add_parser("users", help="the embedded user directory").add_subparsers(dest="action", required=True)
+    add = users.add_parser("add", help="add a user")
+    add.add_argument("name")
+    add.add_argument("--role", action="append", required=True, help="customer, caseworker, process_owner, "
+                                                                     "tester, auditor or integration; repeatable")
+    add.add_argument("--group", action="append", help="a candidate group (lane), e.g. asiantuntija; repeatable")
+    add.add_argument("--area", action="append", help="an employment-authority area, or '*' for every area")
+    add.add_argument("--customer", action="append", help="a business key a customer acts for (default: NAME)")
+    add.add_argument("--right", action="append", help="reassign: may take over a task another has claimed")
+    add.add_argument("--password-stdin", action="store_true", help="read a password from the first line of stdin")
+    add.set_defaults(func=cmd_users_add)
+    listing = users.add_parser("list", help="list the users as JSON lines (never their password hashes)")
+    listing.set_defaults(func=cmd_users_list)
+    remove = users.add_parser("remove", help="remove a user; their tokens stop working at once")
+    remove.add_argument("name")
+    remove.set_defaults(func=cmd_users_remove)
+    for parser_ in (add, listing, remove):
+        parser_.add_argument("--database-url", help=url_help)
+
+    token = sub.add_parser("token", help="print a bearer token for a user of the directory (only the token)")
+    token.add_argument("name")
+    token.add_argument("--ttl", default="8h", help="lifetime: 90s, 30m, 8h, 2d (1 minute to 30 days; default 8h)")
+    token.add_argument("--database-url", help=url_help)
+    token.set_defaults(func=cmd_token)
+
+    migrate = sub.add_parser("migrate-areas", help="give cases that have no area yet the area --default")
+    migrate.add_argument("--default", required=True, help="an area id")
+    migrate.add_argument("--database-url", help=url_help)
+    migrate.set_defaults(func=cmd_migrate_areas)
 
     validate = sub.add_parser("validate", help="check definitions without deploying")
     validate.add_argument("dirs", nargs="+")

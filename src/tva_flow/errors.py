@@ -15,6 +15,16 @@ class BadRequest(ServiceError):
     status, code = 400, "bad_request"
 
 
+class Unauthenticated(ServiceError):
+    """No token, or one that is expired, badly signed, for another audience or from an unknown issuer."""
+    status, code = 401, "unauthenticated"
+
+
+class Forbidden(ServiceError):
+    """The actor is known but no role of theirs permits this."""
+    status, code = 403, "forbidden"
+
+
 class NotFound(ServiceError):
     status, code = 404, "not_found"
 

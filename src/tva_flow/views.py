@@ -9,10 +9,12 @@ from datetime import datetime, time, timedelta
 
 from sqlalchemy import select
 
+from .auth.policy import Reach
 from .engine.clock import HELSINKI
-from .store.models import (HistoryEvent, MessageSubscription, OutboxEntry, PendingTimer, ProcessDefinition,
+from .store.models import (AuditRow, HistoryEvent, MessageSubscription, OutboxEntry, PendingTimer, ProcessDefinition,
                            ProcessInstance, UserTask)
 from .store.paging import DEFAULT_LIMIT, conditions, keyset
+from .store.reach import condition
 
 
 def helsinki(value: datetime | None) -> str | None:
@@ -34,7 +36,7 @@ def _page(page, render) -> dict:
 # -- definitions -------------------------------------------------------------------------------------
 def definition(d: ProcessDefinition, created: bool | None = None, versions=None) -> dict:
     result = {"process_key": d.process_key, "name": d.name, "version": d.version, "bpmn_file": d.bpmn_file,
-              "files": d.files, "deployed_at": helsinki(d.deployed_at)}
+              "files": d.files, "deployed_at": helsinki(d.deployed_at), "deployed_by": d.deployed_by}
     if created is not None:
         result["created"] = created
     if versions is not None:
@@ -45,12 +47,14 @@ def definition(d: ProcessDefinition, created: bool | None = None, versions=None)
 # -- instances ---------------------------------------------------------------------------------------
 def instance_summary(i: ProcessInstance) -> dict:
     return {"id": i.id, "process_key": i.process_key, "version": i.version, "business_key": i.business_key,
-            "status": i.status, "started_at": helsinki(i.started_at), "ended_at": helsinki(i.ended_at)}
+            "area": i.area, "status": i.status, "started_at": helsinki(i.started_at), "ended_at": helsinki(i.ended_at)}
 
 
-def instances(s, process_key=None, business_key=None, status=None, limit=DEFAULT_LIMIT, cursor=None) -> dict:
-    """Oldest first."""
-    query = select(ProcessInstance).where(*conditions(((ProcessInstance.process_key, process_key),
+def instances(s, reach: Reach, process_key=None, business_key=None, status=None, limit=DEFAULT_LIMIT,
+              cursor=None) -> dict:
+    """Oldest first, only those within ``reach``."""
+    query = select(ProcessInstance).where(condition(reach, ProcessInstance.area, ProcessInstance.business_key),
+                                          *conditions(((ProcessInstance.process_key, process_key),
                                                        (ProcessInstance.business_key, business_key),
                                                        (ProcessInstance.status, status))))
     return _page(keyset(s, query, [ProcessInstance.started_at, ProcessInstance.id], limit, cursor),
@@ -79,7 +83,7 @@ def history(s, instance_id: str, limit=DEFAULT_LIMIT, cursor=None) -> dict:
     query = select(HistoryEvent).where(HistoryEvent.instance_id == instance_id)
     return _page(keyset(s, query, [HistoryEvent.id], limit, cursor), lambda r: {
         "id": r.id, "at": helsinki(r.at), "type": r.type, "element_id": r.element_id, "name": r.name,
-        "user": r.user, "data": r.data})
+        "user": r.user, "role": r.role, "data": r.data})
 
 
 # -- tasks -------------------------------------------------------------------------------------------
@@ -87,17 +91,19 @@ def task(t: UserTask) -> dict:
     return {"id": t.id, "element_id": t.element_id, "name": t.name, "candidate_group": t.candidate_group,
             "assignee": t.assignee, "due_at": helsinki(t.due_at), "due_date": last_day(t.due_at),
             "created_at": helsinki(t.created_at), "instance_id": t.instance_id, "process_key": t.process_key,
-            "business_key": t.business_key}
+            "business_key": t.business_key, "area": t.area}
 
 
 def task_detail(t: UserTask, schema, ui_schema) -> dict:
     return {**task(t), "status": t.status, "data": t.data, "form": {"schema": schema, "ui_schema": ui_schema}}
 
 
-def open_tasks(s, candidate_group=None, assignee=None, process_key=None, business_key=None,
+def open_tasks(s, reach: Reach, candidate_group=None, assignee=None, process_key=None, business_key=None,
                instance_id=None, limit=DEFAULT_LIMIT, cursor=None) -> dict:
     """By due date (the soonest first; tasks without a deadline last), then by id: a stable order."""
-    query = select(UserTask).where(UserTask.status == "open", *conditions((
+    query = select(UserTask).where(UserTask.status == "open",
+                                   condition(reach, UserTask.area, UserTask.business_key, UserTask.candidate_group),
+                                   *conditions((
         (UserTask.candidate_group, candidate_group), (UserTask.assignee, assignee),
         (UserTask.process_key, process_key), (UserTask.business_key, business_key),
         (UserTask.instance_id, instance_id))))
@@ -105,41 +111,64 @@ def open_tasks(s, candidate_group=None, assignee=None, process_key=None, busines
 
 
 # -- outbox and customers ----------------------------------------------------------------------------
-def outbox(s, business_key=None, recipient=None, type=None, instance_id=None, process_key=None,
+def outbox(s, reach: Reach, business_key=None, recipient=None, type=None, instance_id=None, process_key=None,
            limit=DEFAULT_LIMIT, cursor=None) -> dict:
     """In the order sent."""
-    query = select(OutboxEntry).where(*conditions((
+    query = select(OutboxEntry).where(condition(reach, OutboxEntry.area, OutboxEntry.business_key), *conditions((
         (OutboxEntry.business_key, business_key), (OutboxEntry.recipient, recipient), (OutboxEntry.type, type),
         (OutboxEntry.instance_id, instance_id), (OutboxEntry.process_key, process_key))))
     return _page(keyset(s, query, [OutboxEntry.id], limit, cursor), lambda o: {
         "id": o.id, "at": helsinki(o.at), "date": o.at.astimezone(HELSINKI).date().isoformat(),
         "instance_id": o.instance_id, "process_key": o.process_key, "business_key": o.business_key,
-        "type": o.type, "recipient": o.recipient, "element_id": o.element_id, "payload": o.payload})
+        "area": o.area, "type": o.type, "recipient": o.recipient, "element_id": o.element_id, "payload": o.payload})
 
 
-def subscriptions(s, business_key=None, name=None, limit=DEFAULT_LIMIT, cursor=None) -> dict:
+def subscriptions(s, reach: Reach, business_key=None, name=None, limit=DEFAULT_LIMIT, cursor=None) -> dict:
     """The messages running instances wait for, oldest subscription first."""
-    query = select(MessageSubscription).where(*conditions(((MessageSubscription.business_key, business_key),
+    query = select(MessageSubscription).where(condition(reach, MessageSubscription.area,
+                                                        MessageSubscription.business_key),
+                                              *conditions(((MessageSubscription.business_key, business_key),
                                                            (MessageSubscription.message_name, name))))
     return _page(keyset(s, query, [MessageSubscription.id], limit, cursor), lambda m: {
-        "id": m.id, "message_name": m.message_name, "business_key": m.business_key, "instance_id": m.instance_id,
+        "id": m.id, "message_name": m.message_name, "business_key": m.business_key, "area": m.area,
+        "instance_id": m.instance_id,
         "element_id": m.element_id, "since": helsinki(m.created_at)})
 
 
-def customer(s, business_key: str, candidate_group=None, process_key=None, limit=DEFAULT_LIMIT) -> dict | None:
+def customer(s, reach: Reach, task_reach: Reach, business_key: str, candidate_group=None, process_key=None,
+             limit=DEFAULT_LIMIT) -> dict | None:
     """A customer's cases, their open tasks (of one role if asked), what was sent and the payments made.
 
     Each list is its first page; ``next_cursors`` continue them on the list endpoints with the same
     filters (``/process-instances``, ``/tasks``, ``/outbox`` and ``/outbox?type=payment``).
     """
-    cases = instances(s, process_key=process_key, business_key=business_key, limit=limit)
+    cases = instances(s, reach, process_key=process_key, business_key=business_key, limit=limit)
     if not cases["items"]:
         return None
-    tasks = open_tasks(s, business_key=business_key, candidate_group=candidate_group, process_key=process_key,
-                       limit=limit)
-    sent = outbox(s, business_key=business_key, process_key=process_key, limit=limit)
-    payments = outbox(s, business_key=business_key, process_key=process_key, type="payment", limit=limit)
+    tasks = open_tasks(s, task_reach, business_key=business_key, candidate_group=candidate_group,
+                       process_key=process_key, limit=limit)
+    sent = outbox(s, reach, business_key=business_key, process_key=process_key, limit=limit)
+    payments = outbox(s, reach, business_key=business_key, process_key=process_key, type="payment", limit=limit)
     return {"business_key": business_key, "instances": cases["items"], "open_tasks": tasks["items"],
             "outbox": sent["items"], "payments": payments["items"],
             "next_cursors": {"instances": cases["next_cursor"], "open_tasks": tasks["next_cursor"],
                              "outbox": sent["next_cursor"], "payments": payments["next_cursor"]}}
+
+
+# -- audit -------------------------------------------------------------------------------------------
+def audit(s, areas: frozenset[str] | None, customers: frozenset[str] | None = None, customer=None, subject=None,
+          since=None, until=None, limit=DEFAULT_LIMIT, cursor=None) -> dict:
+    """Who read or changed whose data, in the order it happened; ``areas``/``customers`` bound what the
+    reader may see (None: no bound)."""
+    query = select(AuditRow).where(*conditions(((AuditRow.customer, customer), (AuditRow.subject, subject))))
+    if areas is not None:
+        query = query.where(AuditRow.area.in_(sorted(areas)))
+    if customers is not None:
+        query = query.where(AuditRow.customer.in_(sorted(customers)))
+    if since is not None:
+        query = query.where(AuditRow.at >= since)
+    if until is not None:
+        query = query.where(AuditRow.at < until)
+    return _page(keyset(s, query, [AuditRow.id], limit, cursor), lambda a: {
+        "id": a.id, "at": helsinki(a.at), "subject": a.subject, "role": a.role, "area": a.area,
+        "customer": a.customer, "instance_id": a.instance_id, "action": a.action, "result": a.result})

@@ -20,6 +20,7 @@ from tests.conftest import DEFINITION_DIRS
 from tests.journeys.journey import Journey
 from tva_flow.errors import Conflict
 from tests.pages import every
+from tests.identities import SYSTEM
 
 CUSTOMER, CASEWORKER = "010190-123A", "anna.asiantuntija"
 FUND = "Erityisalojen työttömyyskassa"
@@ -53,18 +54,18 @@ def journey_on(make_service, sqlite_url, frozen, when: str) -> Journey:
 
 def outbox(journey: Journey, **filters) -> list[tuple]:
     return [(o["date"], o["type"], o["recipient"])
-            for o in every(journey.service.list_outbox, business_key=journey.business_key, **filters)]
+            for o in every(journey.service.list_outbox, SYSTEM, business_key=journey.business_key, **filters)]
 
 
 def payloads(journey: Journey, **filters) -> list[dict]:
-    return [o["payload"] for o in every(journey.service.list_outbox, business_key=journey.business_key, **filters)]
+    return [o["payload"] for o in every(journey.service.list_outbox, SYSTEM, business_key=journey.business_key, **filters)]
 
 
 def sanctions(journey: Journey) -> list[tuple]:
     """(date sent, to whom, failure date, n-th failure, sanction) for each failure of the obligation."""
     return [(o["date"], o["recipient"], o["payload"]["failure_date"], o["payload"]["failure_number"],
              o["payload"]["sanction"])
-            for o in every(journey.service.list_outbox, business_key=journey.business_key)
+            for o in every(journey.service.list_outbox, SYSTEM, business_key=journey.business_key)
             if o["payload"].get("failure_number") is not None]
 
 
@@ -184,7 +185,7 @@ def test_2025_job_search_from_mon_1_12_2025_has_5_working_days_and_supplementary
     held = []
     for day in sorted(stops):
         journey.on(f"{day}T09:00")  # Finnish time
-        for task in every(journey.service.list_tasks, instance_id=journey.instance_id):
+        for task in every(journey.service.list_tasks, SYSTEM, instance_id=journey.instance_id):
             if task["element_id"] in ("supplementary_discussion", "job_search_discussion"):
                 held.append((day, task["element_id"], task["due_date"]))
                 journey.do(task["element_id"], CASEWORKER, HELD)
@@ -389,7 +390,7 @@ def test_employed_on_fri_10_4_2026_ends_the_job_search_with_the_status_change_st
     journey.on("2026-04-10T09:00:00+03:00")
     assert journey.open_tasks() == ["job_search_discussion", "report_job_applications"]
 
-    delivered = journey.service.send_message("employed", CUSTOMER, {
+    delivered = journey.service.send_message(SYSTEM, "employed", CUSTOMER, {
         "employment_start": "2026-04-20", "employer": "Kotkan satama Oy", "full_time": True})
     assert delivered["status"] == "completed" and delivered["element_id"] == "customer_employed"
 
@@ -409,7 +410,7 @@ def test_employed_on_fri_10_4_2026_ends_the_job_search_with_the_status_change_st
     assert [h["element_id"] for h in journey.history("end_event")] == ["job_search_closed"]
     assert sanctions(journey) == []
     with pytest.raises(Conflict):  # nobody waits for a second one
-        journey.service.send_message("employed", CUSTOMER, {"employment_start": "2026-04-20"})
+        journey.service.send_message(SYSTEM, "employed", CUSTOMER, {"employment_start": "2026-04-20"})
 
 
 def test_a_customer_without_benefit_who_ends_the_job_search_causes_no_statement(journey):
@@ -417,7 +418,7 @@ def test_a_customer_without_benefit_who_ends_the_job_search_causes_no_statement(
     the interview: only the receipt was ever sent."""
     journey.start({}, user=CUSTOMER)
     journey.on("2026-01-16T12:00:00+02:00")
-    journey.service.send_message("job_search_ended", CUSTOMER, {"reason": "opiskelu alkaa"})
+    journey.service.send_message(SYSTEM, "job_search_ended", CUSTOMER, {"reason": "opiskelu alkaa"})
     instance = journey.instance()
     assert instance["status"] == "completed" and instance["ended_at"] == "2026-01-16T12:00:00+02:00"
     assert outbox(journey) == [("2026-01-05", "registration_receipt", "asiakas")]
@@ -438,7 +439,7 @@ def test_unemployment_reported_to_end_1_7_2026_stops_the_discussions_until_then(
     assert [t["due_at"] for t in journey.instance()["pending_timers"]] == ["2026-07-17T00:00:00+03:00"]
 
     journey.on("2026-05-20T09:00:00+03:00")
-    journey.service.send_message("unemployment_ends", CUSTOMER, {"end_date": "2026-07-01", "reason": "työ alkaa"})
+    journey.service.send_message(SYSTEM, "unemployment_ends", CUSTOMER, {"end_date": "2026-07-01", "reason": "työ alkaa"})
     assert journey.instance()["pending_timers"] == [{"element_id": "unemployment_end_date_passed",
                                                      "name": "Ilmoitettu päättymispäivä ohi",
                                                      "due_at": "2026-07-02T00:00:00+03:00"}]
@@ -592,7 +593,7 @@ def test_a_multiprofessional_hand_over_is_recorded_in_the_outbox_and_starts_the_
     `multiprofessional_service` (here a stub) starts for the same customer; no monthly review follows,
     the job-search discussions do (the first by Tue 7.4.2026)."""
     (tmp_path / "multiprofessional_service.bpmn").write_text(MULTIPROFESSIONAL_STUB, encoding="utf-8")
-    journey.service.deploy_paths([tmp_path])
+    journey.service.deploy_paths(SYSTEM, [tmp_path])
     journey.start({"applies_for_benefit": True}, user=CUSTOMER)
     journey.on("2026-01-07T10:00:00+02:00")
     interview_and_plan(journey, {**INTERVIEW, "multiprofessional_support_needed": True}, plan=False)
@@ -604,9 +605,9 @@ def test_a_multiprofessional_hand_over_is_recorded_in_the_outbox_and_starts_the_
     assert handover["job_search_start"] == "2026-01-05" and handover["benefit_payer"] == "kela"
     assert journey.set_by("record_handover", "handover") == [
         {"process": "multiprofessional_service", "plan_type": "multiprofessional_plan", "date": "2026-01-07"}]
-    (received,) = every(journey.service.list_instances, process_key="multiprofessional_service", business_key=CUSTOMER)
+    (received,) = every(journey.service.list_instances, SYSTEM, process_key="multiprofessional_service", business_key=CUSTOMER)
     assert received["status"] == "running" and received["started_at"] == "2026-01-07T10:00:00+02:00"
-    assert [t["element_id"] for t in every(journey.service.list_tasks, instance_id=received["id"])] == ["take_over"]
+    assert [t["element_id"] for t in every(journey.service.list_tasks, SYSTEM, instance_id=received["id"])] == ["take_over"]
     assert journey.open_tasks() == []
     assert journey.instance()["pending_timers"] == [
         {"element_id": "discussion_due", "name": "Keskustelu ajankohtainen", "due_at": "2026-04-07T00:00:00+03:00"}]

@@ -1,4 +1,5 @@
-"""The job-seeker follow-up over the HTTP API with the simulated clock, as a caseworker client and a tester see it.
+"""The job-seeker follow-up over the HTTP API with the simulated clock, as a caseworker client and a tester see it
+(signed in as staff of area A); the job seeker registers themselves, in Helsinki.
 
 For any registration date — weekends, Epiphany, Midsummer, Christmas and New Year included — the
 `initial_interview` task listed by `GET /tasks` is due at the end of the 5th (job searches starting in
@@ -14,6 +15,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from tests.conftest import DEFINITION_DIRS, ROOT
+from tests.identities import AREA, sign_in, staff
 from tests.journeys.test_job_seeker_followup import CASEWORKER, CUSTOMER, INTERVIEW, PLAN
 from tva_flow.api import create_app
 from tva_flow.cli import main as cli
@@ -42,16 +44,19 @@ def ok(response, status=200):
 
 
 def client_on(make_service, sqlite_url, frozen, when: str):
-    """A client of a service whose simulated clock starts at ``when``."""
+    """A staff client of a service whose simulated clock starts at ``when``."""
     frozen.move_to(when)
-    return create_app(make_service(sqlite_url, DEFINITION_DIRS)).test_client()
+    return staff(create_app(make_service(sqlite_url, DEFINITION_DIRS)))
 
 
 def start(client, job_search_start: str, variables: dict | None = None) -> dict:
-    return ok(client.post(f"{API}/process-instances", json={
-        "process_key": "job_seeker_followup", "business_key": CUSTOMER,
+    """The job seeker, signed in as themselves, registers in Helsinki (municipality 091)."""
+    instance = ok(sign_in(client, CUSTOMER).post(f"{API}/process-instances", json={
+        "process_key": "job_seeker_followup", "business_key": CUSTOMER, "municipality": "091",
         "variables": {"job_search_start": job_search_start, "applies_for_benefit": True, **(variables or {})}}),
         201)
+    assert instance["area"] == AREA
+    return instance
 
 
 def tasks(client) -> list[dict]:
@@ -63,9 +68,11 @@ def advance(client, to: str) -> list[dict]:
 
 
 def fill(client, element_id: str, user: str, data: dict) -> dict:
-    (task,) = [t for t in tasks(client) if t["element_id"] == element_id]
-    ok(client.post(f"{API}/tasks/{task['id']}/claim", json={"user": user}))
-    return ok(client.post(f"{API}/tasks/{task['id']}/complete", json={"user": user, "data": data}))
+    """``user`` signs in, finds the task among theirs, claims and completes it."""
+    who = sign_in(client, user)
+    (task,) = [t for t in tasks(who) if t["element_id"] == element_id]
+    assert ok(who.post(f"{API}/tasks/{task['id']}/claim"))["assignee"] == user
+    return ok(who.post(f"{API}/tasks/{task['id']}/complete", json={"data": data}))
 
 
 @pytest.mark.parametrize("registered, due_date, due_at, working_days", REGISTRATIONS)
@@ -126,7 +133,7 @@ def test_employed_over_http_ends_the_job_search_and_the_outbox_shows_each_step_o
 
     advance(client, "2026-02-03T12:00:00+02:00")
     delivered = ok(client.post(f"{API}/messages", json={
-        "name": "employed", "business_key": CUSTOMER, "user": CUSTOMER,
+        "name": "employed", "business_key": CUSTOMER,
         "variables": {"employment_start": "2026-02-09", "employer": "Kotkan satama Oy"}}))
     assert delivered == {"instance_id": instance["id"], "element_id": "customer_employed", "status": "completed"}
     assert tasks(client) == []
@@ -151,7 +158,7 @@ def test_employed_over_http_ends_the_job_search_and_the_outbox_shows_each_step_o
         "10.2.2026-4th-12-weeks"])
 def test_the_sanction_table_answers_over_http_by_the_failure_date(service, failure_date, failure_number, sanction,
                                                                    days, weeks, rule):
-    client = create_app(service).test_client()
+    client = staff(create_app(service))
     answer = ok(client.post(f"{API}/decisions/job_search_sanction/evaluate",
                             json={"inputs": {"failure_date": failure_date, "failure_number": failure_number}}))
     assert answer["result"] == {"sanction": sanction, "benefit_days_lost": days, "work_requirement_weeks": weeks}

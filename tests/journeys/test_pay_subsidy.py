@@ -15,6 +15,7 @@ import pytest
 
 from tests.journeys.journey import Journey
 from tests.pages import every
+from tests.identities import SYSTEM, person
 
 EMPLOYER, CASEWORKER = "1234567-8", "anna.asiantuntija"
 
@@ -58,7 +59,7 @@ def decide(journey: Journey, application: dict | None = None, person: dict | Non
     assert journey.task("check_person")["candidate_group"] == "asiantuntija"
     journey.do("check_person", CASEWORKER, {**PERSON_OK, **(person or {})})
     journey.do("check_employer", CASEWORKER, {**EMPLOYER_OK, **(employer or {})})
-    (sent,) = every(journey.service.list_outbox, business_key=EMPLOYER, type="pay_subsidy_decision")
+    (sent,) = every(journey.service.list_outbox, SYSTEM, business_key=EMPLOYER, type="pay_subsidy_decision")
     return sent
 
 
@@ -66,18 +67,18 @@ def apply(journey: Journey, on: str, start: str, end: str, pay_costs: float, wor
           check: dict | None = PAYMENT_OK) -> list[dict]:
     """On ``on`` (09:00) the employer applies for start–end; the caseworker checks it the same day.
     Returns what the application sent the employer (payment or payment_refused)."""
-    before = {o["id"] for o in every(journey.service.list_outbox, business_key=EMPLOYER)}
+    before = {o["id"] for o in every(journey.service.list_outbox, SYSTEM, business_key=EMPLOYER)}
     journey.on(f"{on}T09:00:00")  # a time without an offset is Finnish time
     journey.do("apply_payment", EMPLOYER, {"period_start": start, "period_end": end, "pay_costs_eur": pay_costs,
                                            "working_time_percent": working_time})
     if check is not None and "check_payment" in journey.open_tasks():
         journey.do("check_payment", CASEWORKER, check)
-    return [o for o in every(journey.service.list_outbox, business_key=EMPLOYER) if o["id"] not in before]
+    return [o for o in every(journey.service.list_outbox, SYSTEM, business_key=EMPLOYER) if o["id"] not in before]
 
 
 def payments(journey: Journey) -> list[tuple]:
     return [(o["date"], o["payload"]["period_start"], o["payload"]["period_end"], o["payload"]["amount_eur"])
-            for o in every(journey.service.list_outbox, business_key=EMPLOYER, type="payment")]
+            for o in every(journey.service.list_outbox, SYSTEM, business_key=EMPLOYER, type="payment")]
 
 
 def test_basic_subsidy_50_percent_with_the_monthly_cap_applied(journey):
@@ -213,7 +214,7 @@ def test_association_100_percent_with_65_percent_working_time(journey):
                                  ("2027-02-02", "2026-11-01", "2027-01-31", 5700.0)]
     # never more than the pay costs: 100 %
     assert all(o["payload"]["amount_eur"] <= o["payload"]["pay_costs_eur"]
-               for o in every(journey.service.list_outbox, business_key=EMPLOYER, type="payment"))
+               for o in every(journey.service.list_outbox, SYSTEM, business_key=EMPLOYER, type="payment"))
     assert journey.instance()["status"] == "completed"
 
 
@@ -241,7 +242,7 @@ def test_refused_because_the_employment_started_before_the_application(journey):
     instance = journey.instance()
     assert instance["status"] == "completed" and instance["ended_at"] == "2026-01-07T10:00:00+02:00"
     assert [h["element_id"] for h in journey.history("end_event")] == ["refusal_sent"]
-    assert every(journey.service.list_outbox, business_key=EMPLOYER, type="payment") == []
+    assert every(journey.service.list_outbox, SYSTEM, business_key=EMPLOYER, type="payment") == []
 
 
 def test_a_directly_consecutive_period_may_follow_an_employment_that_already_started(journey):
@@ -306,7 +307,7 @@ def test_an_application_window_that_passes_without_an_application_lapses(journey
         ("2026-02-01", "2026-04-30", "2026-07-01"), ("2026-05-01", "2026-06-30", "2026-08-31")]
     instance = journey.instance()
     assert instance["status"] == "completed" and instance["ended_at"] == "2026-08-31T00:00:00+03:00"
-    assert every(journey.service.list_outbox, business_key=EMPLOYER, type="payment") == []
+    assert every(journey.service.list_outbox, SYSTEM, business_key=EMPLOYER, type="payment") == []
 
 
 def test_a_period_that_does_not_follow_the_last_one_is_returned_for_correction(journey):
@@ -333,7 +334,7 @@ def test_an_unchecked_period_does_not_hold_up_the_next_and_the_caseworker_may_re
     decide(journey)
     assert apply(journey, "2026-03-03", "2026-02-01", "2026-02-28", 2400, check=None) == []
     assert apply(journey, "2026-04-02", "2026-03-01", "2026-03-31", 2400, check=None) == []
-    checks = [t for t in every(journey.service.list_tasks, instance_id=journey.instance_id)
+    checks = [t for t in every(journey.service.list_tasks, SYSTEM, instance_id=journey.instance_id)
               if t["element_id"] == "check_payment"]
     assert len(checks) == 2
     # meanwhile April's application already waits for April to end
@@ -341,14 +342,15 @@ def test_an_unchecked_period_does_not_hold_up_the_next_and_the_caseworker_may_re
             "due_at": "2026-05-01T00:00:00+03:00"} in journey.instance()["pending_timers"]
     journey.on("2026-04-06T09:00:00")
     # each check shows the caseworker its own application's period
-    february, march = sorted((journey.service.get_task(t["id"]) for t in checks),
+    february, march = sorted((journey.service.get_task(SYSTEM, t["id"]) for t in checks),
                              key=lambda t: t["data"]["period_start"])
     assert (february["data"]["period_end"], march["data"]["period_end"]) == ("2026-02-28", "2026-03-31")
     for task, data in ((february, {"payment_conditions_met": False, "check_notes": "Palkka maksamatta"}),
                        (march, PAYMENT_OK)):
-        journey.service.claim_task(task["id"], CASEWORKER)
-        journey.service.complete_task(task["id"], CASEWORKER, data)
-    (refused,) = every(journey.service.list_outbox, business_key=EMPLOYER, type="payment_refused")
+        caseworker = person(CASEWORKER)
+        journey.service.claim_task(caseworker, task["id"])
+        journey.service.complete_task(caseworker, task["id"], data)
+    (refused,) = every(journey.service.list_outbox, SYSTEM, business_key=EMPLOYER, type="payment_refused")
     assert refused["date"] == "2026-04-06" and refused["payload"] == {
         "recipient": EMPLOYER, "kind": "refused", "period_start": "2026-02-01", "period_end": "2026-02-28",
         "reasons": ["Maksamisen edellytykset eivät täyty maksukaudella"], "decision_date": "2026-04-06"}

@@ -1,6 +1,7 @@
 """A pay-subsidy application driven end to end through the HTTP API alone, as an employer portal, a caseworker
-client and a tester would: each task completed with data its own form (GET /tasks/{id}) accepts, time moved
-only through POST /clock/advance, the payments read from the outbox.
+client and a tester would, each signed in as themselves (the employer, of Helsinki, as a customer): each task
+completed with data its own form (GET /tasks/{id}) accepts, time moved only through POST /clock/advance, the
+payments read from the outbox.
 
 Basic subsidy (statutory-rules.md §2): applied Mon 5.1.2026 for an employment 1.2.–31.12.2026, decided Wed
 7.1.2026: 50 %, at most 1 260 €/month, 5 months 1.2.–30.6.2026.
@@ -9,7 +10,8 @@ from __future__ import annotations
 
 
 from tests.journeys.test_pay_subsidy import APPLICATION, CASEWORKER, EMPLOYER, EMPLOYER_OK, PAYMENT_OK, PERSON_OK
-from tests.journeys.http import API, advance, fill, ok, open_task
+from tests.identities import AREA, sign_in
+from tests.journeys.http import API, advance, fill, ok, open_task, start as start_case
 from tests.pages import every_page
 
 
@@ -22,13 +24,14 @@ def test_pay_subsidy_over_http(client):
         "decision_date": "2026-01-07", "category": "basic", "unemployed_months_of_last_28": 8}}))
     assert terms["result"] == {"percent": 50, "monthly_cap_eur": 1260, "max_months": 5}
 
-    instance = ok(client.post(f"{API}/process-instances", json={
-        "process_key": "pay_subsidy", "business_key": EMPLOYER, "variables": {}}), 201)
+    instance = start_case(client, "pay_subsidy", EMPLOYER, EMPLOYER, area=AREA)
     iid = instance["id"]
+    assert instance["area"] == AREA
+    employer = sign_in(client, EMPLOYER)
     # 422: the form wants a y-tunnus of the form 1234567-8; nothing changes
-    task = open_task(client, iid, "submit_application")
-    refused = client.post(f"{API}/tasks/{task['id']}/complete",
-                          json={"user": EMPLOYER, "data": {**APPLICATION, "business_id": "1234567"}})
+    task = open_task(employer, iid, "submit_application")
+    refused = employer.post(f"{API}/tasks/{task['id']}/complete",
+                            json={"data": {**APPLICATION, "business_id": "1234567"}})
     assert refused.status_code == 422 and "business_id" in refused.json["fields"]
     fill(client, iid, "submit_application", EMPLOYER, group="tyonantaja", data=APPLICATION)
 
@@ -47,7 +50,7 @@ def test_pay_subsidy_over_http(client):
         fired = advance(client, when)
         assert any(f["element_id"] == "payment_application_opens" for f in fired)
         # the employer's own view: what it must do now
-        mine = ok(client.get(f"{API}/customers/{EMPLOYER}", query_string={"candidate_group": "tyonantaja"}))
+        mine = ok(employer.get(f"{API}/customers/{EMPLOYER}", query_string={"candidate_group": "tyonantaja"}))
         assert [t["element_id"] for t in mine["open_tasks"]] == ["apply_payment"]
         fill(client, iid, "apply_payment", EMPLOYER, group="tyonantaja", data={
             "period_start": start, "period_end": end, "pay_costs_eur": costs, "working_time_percent": 100})

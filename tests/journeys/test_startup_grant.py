@@ -15,6 +15,7 @@ import pytest
 
 from tests.journeys.journey import Journey
 from tests.pages import every
+from tests.identities import SYSTEM
 
 APPLICANT, CASEWORKER = "010190-123A", "anna.asiantuntija"
 
@@ -73,7 +74,7 @@ def apply_and_get_granted(journey: Journey) -> None:
 
 def sent(journey: Journey, type_: str | None = None) -> list[dict]:
     """What the process sent about the applicant (the outbox), oldest first."""
-    return every(journey.service.list_outbox, business_key=APPLICANT, type=type_)
+    return every(journey.service.list_outbox, SYSTEM, business_key=APPLICANT, type=type_)
 
 
 def ask_for_continuation(journey: Journey, when: str) -> None:
@@ -200,7 +201,7 @@ def test_a_missed_payment_application_lapses_exactly_two_months_after_the_period
     pay_month(journey, "2026-02")
     # March is never applied for. March ended at the end of 31.3.2026; the window closes 2 months later.
     journey.on("2026-05-31T23:59:59+03:00")
-    march = [t for t in every(journey.service.list_tasks, instance_id=journey.instance_id)
+    march = [t for t in every(journey.service.list_tasks, SYSTEM, instance_id=journey.instance_id)
              if t["element_id"] == "apply_payment" and t["due_at"] == "2026-06-01T00:00:00+03:00"]
     assert len(march) == 1, "March's application can still be made on 31.5.2026"
     assert journey.history("timer_fired", "application_window_closed") == []
@@ -222,9 +223,9 @@ def test_a_missed_payment_application_lapses_exactly_two_months_after_the_period
     assert any(h["element_id"] == "period_lapsed" for h in journey.history("step_completed"))
     cancelled = journey.history("task_cancelled", "apply_payment")
     assert len(cancelled) == 1 and cancelled[0]["at"] == "2026-06-01T00:00:00+03:00"
-    assert march[0]["id"] not in [t["id"] for t in every(journey.service.list_tasks, instance_id=journey.instance_id)]
+    assert march[0]["id"] not in [t["id"] for t in every(journey.service.list_tasks, SYSTEM, instance_id=journey.instance_id)]
     # April and May are unaffected: their applications stay open until the start of 1.7. and 1.8.2026.
-    later = [t for t in every(journey.service.list_tasks, instance_id=journey.instance_id) if t["element_id"] == "apply_payment"]
+    later = [t for t in every(journey.service.list_tasks, SYSTEM, instance_id=journey.instance_id) if t["element_id"] == "apply_payment"]
     assert sorted(t["due_at"] for t in later) == ["2026-07-01T00:00:00+03:00", "2026-08-01T00:00:00+03:00"]
 
 
@@ -273,7 +274,7 @@ def test_a_late_month_does_not_hold_up_the_next_month_of_a_continued_grant(journ
     ask_for_continuation(journey, "2026-06-15T09:00:00+03:00")
     pay_month(journey, "2026-06")
     journey.on("2026-09-02T09:00:00+03:00")
-    open_applications = sorted(t["due_at"] for t in every(journey.service.list_tasks, instance_id=journey.instance_id)
+    open_applications = sorted(t["due_at"] for t in every(journey.service.list_tasks, SYSTEM, instance_id=journey.instance_id)
                                if t["element_id"] == "apply_payment")
     # July (ended 31.7.) closes at the end of 30.9.; August (ended 31.8.) at the end of 31.10.
     assert open_applications == ["2026-10-01T00:00:00+03:00", "2026-11-01T00:00:00+02:00"]

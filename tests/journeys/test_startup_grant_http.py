@@ -1,4 +1,5 @@
-"""The granted start-up grant journey through the HTTP API alone, as a caseworker client and a tester would.
+"""The granted start-up grant journey through the HTTP API alone, as the applicant, a caseworker client and a
+tester would, each signed in as themselves: the applicant applies in Helsinki (municipality 091).
 
 Every task is completed with data its own form (fetched from GET /tasks/{id}) accepts; time moves only
 through POST /clock/advance; along the way the API refuses bad requests with 422, 409 and 404 and the
@@ -11,7 +12,8 @@ from __future__ import annotations
 from tests.journeys.test_startup_grant import (ALL_CONDITIONS_MET, APPLICANT, APPLICATION, CASEWORKER,
                                                CONTINUATION_APPLICATION, CONTINUATION_OK, MONTHLY,
                                                PAYMENT_APPLICATION, PAYMENT_OK, month_end, next_month)
-from tests.journeys.http import API, advance, fill, ok, open_task, state
+from tests.identities import AREA, sign_in
+from tests.journeys.http import API, advance, fill, ok, open_task, start, state
 from tests.pages import every_page
 
 
@@ -19,33 +21,31 @@ from tests.pages import every_page
 def test_granted_journey_over_http(client):
     assert "startup_grant" in [d["process_key"] for d in every_page(client, f"{API}/process-definitions")]
     assert ok(client.get(f"{API}/clock")) == {"now": "2026-01-05T09:00:00+02:00", "simulated": True}
-    instance = ok(client.post(f"{API}/process-instances", json={
-        "process_key": "startup_grant", "business_key": APPLICANT, "variables": {}}), 201)
+    instance = start(client, "startup_grant", APPLICANT, APPLICANT, municipality="091")
     iid = instance["id"]
-    assert instance["status"] == "running" and instance["version"] == 1
+    assert instance["status"] == "running" and instance["version"] == 1 and instance["area"] == AREA
     fill(client, iid, "submit_application", APPLICANT, APPLICATION)
 
     advance(client, "2026-01-07T10:00:00+02:00")
-    assessment = open_task(client, iid, "assess_application")
+    caseworker = sign_in(client, CASEWORKER)
+    assessment = open_task(caseworker, iid, "assess_application")
     assert assessment["candidate_group"] == "asiantuntija"
     before = state(client, iid)
     # 422: the form says every condition must be answered; nothing changes
-    refused = client.post(f"{API}/tasks/{assessment['id']}/complete",
-                          json={"user": CASEWORKER, "data": {"sufficient_skills": "kyllä"}})
+    refused = caseworker.post(f"{API}/tasks/{assessment['id']}/complete",
+                              json={"data": {"sufficient_skills": "kyllä"}})
     assert refused.status_code == 422 and refused.json["error"] == "invalid"
     assert {"sufficient_skills", "profitable_prospects"} <= set(refused.json["fields"])
     assert state(client, iid) == before
     # 404: no such task
-    missing = client.post(f"{API}/tasks/00000000-0000-0000-0000-000000000000/complete",
-                          json={"user": CASEWORKER, "data": {}})
+    missing = caseworker.post(f"{API}/tasks/00000000-0000-0000-0000-000000000000/complete", json={"data": {}})
     assert missing.status_code == 404 and missing.json["error"] == "not_found"
 
     granted = fill(client, iid, "assess_application", CASEWORKER, ALL_CONDITIONS_MET)
     assert granted["variables"]["decision"]["end"] == "2026-07-31"
     # 409: completing the same task twice; nothing changes
     before = state(client, iid)
-    twice = client.post(f"{API}/tasks/{assessment['id']}/complete",
-                        json={"user": CASEWORKER, "data": ALL_CONDITIONS_MET})
+    twice = caseworker.post(f"{API}/tasks/{assessment['id']}/complete", json={"data": ALL_CONDITIONS_MET})
     assert twice.status_code == 409 and twice.json["error"] == "conflict"
     assert state(client, iid) == before
 
@@ -101,3 +101,5 @@ def test_granted_journey_over_http(client):
     assert len(overview["outbox"]) == 2 + 12
     assert every_page(client, f"{API}/process-instances", {
         "process_key": "startup_grant", "status": "completed"})[0]["id"] == iid
+    # the applicant reads the same overview of their own case
+    assert ok(sign_in(client, APPLICANT).get(f"{API}/customers/{APPLICANT}")) == overview

@@ -24,7 +24,12 @@ log = logging.getLogger(__name__)
 _LOCATIONS = {"json": "body", "querystring": "query", "query": "query", "files": "files", "form": "form"}
 
 
+MAX_MESSAGE = 255  # what ErrorSchema documents
+
+
 def error_body(status: int, code: str, message: str, fields: dict | None = None):
+    if len(message) > MAX_MESSAGE:  # e.g. the names of many long unknown query keys
+        message = message[:MAX_MESSAGE - 1] + "…"
     body = {"error": code, "message": message}
     if fields:
         body["fields"] = fields
@@ -85,7 +90,10 @@ class JsonErrorApi(Api):
 def handle_service_error(error: ServiceError):
     if error.status >= 500:
         log.error("%s: %s", error.code, error.message)
-    return error_body(error.status, error.code, error.message, error.fields)
+    response = error_body(error.status, error.code, error.message, error.fields)
+    if error.status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="tva-flow"'
+    return response
 
 
 def register(app) -> None:

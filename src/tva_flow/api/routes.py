@@ -1,7 +1,8 @@
 """The HTTP routes: parse the request, call ONE service use case, dump its result.
 
 Nothing here decides anything; every rule (who may complete a task, what a form accepts, which
-instance a message reaches) lives in :class:`tva_flow.service.TvaFlow`.
+instance a message reaches) lives in :class:`tva_flow.service.TvaFlow`. The acting user is the
+verified token's (see :mod:`.identity`), never a field of the request.
 """
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ from pathlib import PurePosixPath
 
 import flask_smorest
 from marshmallow import RAISE
-from flask import current_app, request
+from flask import current_app, g, request
 from webargs.core import missing
 from webargs.flaskparser import FlaskParser, is_json_request
 
+from ..auth.actor import Actor
 from ..errors import BadRequest
 from ..service import TvaFlow
 from . import limits, schemas as s
@@ -38,6 +40,11 @@ def service() -> TvaFlow:
     return current_app.extensions["tva_flow"]
 
 
+def actor() -> Actor:
+    """The caller, from the token the request carried (checked before any route runs)."""
+    return g.actor
+
+
 PREFIX = "/api/v1"
 health = Blueprint("health", __name__, description="Liveness of the service")
 definitions = Blueprint("definitions", __name__, url_prefix=PREFIX,
@@ -57,15 +64,17 @@ outbox = Blueprint("outbox", __name__, url_prefix=PREFIX,
 customers = Blueprint("customers", __name__, url_prefix=PREFIX,
                       description="One customer's view: a person's or an employer's cases, tasks and payments")
 BLUEPRINTS = (health, definitions, instances, tasks, messages, clock, decisions, outbox, customers)
+SIGNED_IN = {"401": "No valid bearer token (missing, expired, badly signed, another audience or issuer)",
+             "403": "None of the caller's roles may do this"}
 
 
-def _refusals(**descriptions):
-    """Document error responses in the OpenAPI: ``@_refusals(r404="No such task", r409="...")``.
+def refusals(**descriptions):
+    """Document error responses in the OpenAPI: ``@refusals(r404="No such task", r409="...")``.
 
     ``alt_response`` only annotates the function, so any of the blueprints can lend it.
     """
     def decorator(func):
-        for key, description in descriptions.items():
+        for key, description in {**{f"r{k}": v for k, v in SIGNED_IN.items()}, **descriptions}.items():
             func = health.alt_response(int(key[1:]), schema=s.ErrorSchema, description=description)(func)
         return func
     return decorator
@@ -75,6 +84,7 @@ def _refusals(**descriptions):
 @health.route(PREFIX + "/healthz", endpoint="api_healthz")
 @health.route("/healthz", endpoint="healthz")
 @health.response(200, s.HealthSchema)
+@health.doc(security=[])
 def healthz():
     """Health check
 
@@ -87,13 +97,13 @@ def healthz():
 @definitions.route("/process-definitions", endpoint="process_definitions")
 @definitions.arguments(s.PageQuery, location="query", unknown=RAISE)
 @definitions.response(200, s.DefinitionPage)
-@_refusals(r400="A malformed query (e.g. a cursor this list did not give)")
+@refusals(r400="A malformed query (e.g. a cursor this list did not give)")
 def list_definitions(query):
     """List deployed process definitions
 
     One entry per process key: its latest version, with every deployed version number; by key, paged.
     """
-    return service().list_definitions(**query)
+    return service().list_definitions(actor(), **query)
 
 
 _MULTIPART_FILES = {
@@ -110,7 +120,7 @@ _MULTIPART_FILES = {
 @definitions.route("/deployments", methods=["POST"], endpoint="deployments")
 @definitions.doc(requestBody=_MULTIPART_FILES)
 @definitions.response(201, s.DeploymentSchema)
-@_refusals(r400="No files, a file without a name, a name that cannot be kept (over 255 characters, NUL or "
+@refusals(r400="No files, a file without a name, a name that cannot be kept (over 255 characters, NUL or "
                 "control characters), or an unknown kind of file",
            r413="The upload is larger than the deployment limit (default 10 MiB)",
            r415="The body is not multipart/form-data",
@@ -128,127 +138,137 @@ def deploy():
         if not name:
             raise BadRequest("every uploaded file needs a filename", {field[:80]: "missing filename"})
         files[name] = upload.read()
-    return service().deploy(files)
+    return service().deploy(actor(), files)
 
 
 # -- instances ---------------------------------------------------------------------------------------
 @instances.route("/process-instances", methods=["POST"], endpoint="start_instance")
 @instances.arguments(s.StartInstanceRequest)
 @instances.response(201, s.InstanceSchema)
-@_refusals(r404="No process definition with that key is deployed",
-           r422="`process_failed`: the process failed on its first steps with these variables (the failing "
+@refusals(r403="The role may not start cases, the area is not the caller's, or a customer's business key "
+                "is not theirs",
+           r404="No process definition with that key is deployed",
+           r422="`invalid`: no area (give `area` or `municipality`), an unknown area or municipality. "
+                "`process_failed`: the process failed on its first steps with these variables (the failing "
                 "element in `fields`); nothing is created")
 def start_instance(body):
     """Start a process instance
 
     Starts the latest version of the process with the business key and initial variables, and runs it
-    until it waits (user task, timer, message) or ends. A process that fails on its first steps is
-    refused (422 `process_failed`) and nothing is created.
+    until it waits (user task, timer, message) or ends. The case belongs to an employment-authority area:
+    `area`, else the area of `municipality` (or of the variable `municipality`), else the caller's only
+    area. A process that fails on its first steps is refused (422 `process_failed`) and nothing is created.
     """
-    return service().start_instance(body["process_key"], body["business_key"], body["variables"],
-                                    user=body["user"])
+    return service().start_instance(actor(), body["process_key"], body["business_key"], body["variables"],
+                                    area=body["area"], municipality=body["municipality"])
 
 
 @instances.route("/process-instances", endpoint="list_instances")
 @instances.arguments(s.InstanceQuery, location="query", unknown=RAISE)
 @instances.response(200, s.InstancePage)
-@_refusals(r400="A malformed query (e.g. a cursor this list did not give)")
+@refusals(r400="A malformed query (e.g. a cursor this list did not give)")
 def list_instances(query):
     """List process instances
 
-    Optionally filtered by process key, business key and status, oldest first, paged.
+    Those within the caller's reach (their areas; a customer's own), optionally filtered by process key,
+    business key and status, oldest first, paged.
     """
-    return service().list_instances(**query)
+    return service().list_instances(actor(), **query)
 
 
 @instances.route("/process-instances/<instance_id>", endpoint="get_instance")
 @instances.response(200, s.InstanceSchema)
-@_refusals(r404="No such process instance")
+@refusals(r404="No such process instance within the caller's reach")
 def get_instance(instance_id):
     """Get a process instance
 
     Its status and variables, open user tasks, pending timers and awaited messages.
     """
-    return service().get_instance(instance_id)
+    return service().get_instance(actor(), instance_id)
 
 
 @instances.route("/process-instances/<instance_id>/history", endpoint="instance_history")
 @instances.arguments(s.PageQuery, location="query", unknown=RAISE)
 @instances.response(200, s.HistoryPage)
-@_refusals(r400="A malformed query (e.g. a cursor this list did not give)", r404="No such process instance")
+@refusals(r400="A malformed query (e.g. a cursor this list did not give)",
+           r404="No such process instance within the caller's reach")
 def instance_history(query, instance_id):
     """Get the history of a process instance
 
     The append-only event log: steps, tasks, claims, timers, messages, failures, in order, paged.
     """
-    return service().history(instance_id, **query)
+    return service().history(actor(), instance_id, **query)
 
 
 @instances.route("/process-instances/<instance_id>/cancel", methods=["POST"], endpoint="cancel_instance")
 @instances.arguments(s.CancelRequest, required=False)
 @instances.response(200, s.InstanceSchema)
-@_refusals(r404="No such process instance", r409="The instance is not running")
+@refusals(r404="No such process instance within the caller's reach", r409="The instance is not running")
 def cancel_instance(body, instance_id):
     """Cancel a process instance
 
     Stops a running instance: its open tasks are cancelled, its timers and subscriptions dropped.
     """
-    return service().cancel_instance(instance_id, user=body["user"])
+    return service().cancel_instance(actor(), instance_id)
 
 
 # -- tasks -------------------------------------------------------------------------------------------
 @tasks.route("/tasks", endpoint="list_tasks")
 @tasks.arguments(s.TaskQuery, location="query", unknown=RAISE)
 @tasks.response(200, s.TaskPage)
-@_refusals(r400="A malformed query (e.g. a cursor this list did not give)")
+@refusals(r400="A malformed query (e.g. a cursor this list did not give)")
 def list_tasks(query):
     """List open user tasks
 
-    Optionally filtered by candidate group (lane), assignee, process, business key or instance; the
-    soonest due first (tasks without a deadline last), paged.
+    Those within the caller's reach — a caseworker's groups in their areas, a customer's own tasks in the
+    customer lanes — optionally filtered by candidate group (lane), assignee, process, business key or
+    instance; the soonest due first (tasks without a deadline last), paged.
     """
-    return service().list_tasks(**query)
+    return service().list_tasks(actor(), **query)
 
 
 @tasks.route("/tasks/<task_id>", endpoint="get_task")
 @tasks.response(200, s.TaskDetailSchema)
-@_refusals(r404="No such task")
+@refusals(r404="No such task within the caller's reach")
 def get_task(task_id):
     """Get a user task
 
     With its status, its data and its form (JSON Schema and UI schema).
     """
-    return service().get_task(task_id)
+    return service().get_task(actor(), task_id)
 
 
 @tasks.route("/tasks/<task_id>/claim", methods=["POST"], endpoint="claim_task")
 @tasks.arguments(s.ClaimRequest)
 @tasks.response(200, s.TaskSchema)
-@_refusals(r404="No such task", r409="The task is closed or claimed by someone else")
+@refusals(r404="No such task within the caller's reach",
+           r409="The task is closed or claimed by someone else")
 def claim_task(body, task_id):
     """Claim a user task
 
-    Assigns the open task to the user; only the assignee can complete it.
+    Assigns the open task to the caller; only the assignee can complete it. With `take_over`, a caseworker
+    of the group with the reassign right takes a task someone else has claimed (the history names both).
     """
-    return service().claim_task(task_id, body["user"])
+    return service().claim_task(actor(), task_id, take_over=body["take_over"])
 
 
 @tasks.route("/tasks/<task_id>/unclaim", methods=["POST"], endpoint="unclaim_task")
 @tasks.arguments(s.UnclaimRequest, required=False)
 @tasks.response(200, s.TaskSchema)
-@_refusals(r404="No such task", r409="The task is closed or claimed by someone else")
+@refusals(r404="No such task within the caller's reach",
+           r409="The task is closed or claimed by someone else")
 def unclaim_task(body, task_id):
     """Release a claimed user task
 
-    Returns the task to its candidate group.
+    Returns the task to its candidate group; only its assignee can.
     """
-    return service().unclaim_task(task_id, body["user"])
+    return service().unclaim_task(actor(), task_id)
 
 
 @tasks.route("/tasks/<task_id>/complete", methods=["POST"], endpoint="complete_task")
 @tasks.arguments(s.CompleteRequest)
 @tasks.response(200, s.InstanceSchema)
-@_refusals(r404="No such task",
+@refusals(r404="No such task within the caller's reach",
            r409="The task is closed, claimed by someone else, or its instance is not running",
            r422="`invalid`: the form data fails the task's JSON Schema; `fields` lists each failing field. "
                 "`process_failed`: the process failed on the steps after the task with this data; the step "
@@ -260,27 +280,27 @@ def complete_task(body, task_id):
     Validates the form data against the task's schema, completes the task (claiming it for the user if
     unclaimed) and runs the process on. Answers with the updated instance.
     """
-    return service().complete_task(task_id, body["user"], body["data"])
+    return service().complete_task(actor(), task_id, body["data"])
 
 
 # -- messages ----------------------------------------------------------------------------------------
 @messages.route("/messages", endpoint="list_subscriptions")
 @messages.arguments(s.SubscriptionQuery, location="query", unknown=RAISE)
 @messages.response(200, s.SubscriptionPage)
-@_refusals(r400="A malformed query (e.g. a cursor this list did not give)")
+@refusals(r400="A malformed query (e.g. a cursor this list did not give)")
 def list_subscriptions(query):
     """List the messages instances wait for
 
     Which outside events the running instances expect (e.g. `employed` for a customer), oldest
     subscription first, paged: what an integration may deliver with POST /messages.
     """
-    return service().list_subscriptions(**query)
+    return service().list_subscriptions(actor(), **query)
 
 
 @messages.route("/messages", methods=["POST"], endpoint="send_message")
 @messages.arguments(s.MessageRequest)
 @messages.response(200, s.MessageResultSchema)
-@_refusals(r409="No running instance with that business key waits for the message",
+@refusals(r409="No running instance with that business key in the caller's areas waits for the message",
            r422="`process_failed`: the process failed on the steps after the message; the step is rolled "
                 "back, the instance still waits for the message and its history records the failure")
 def send_message(body):
@@ -289,24 +309,25 @@ def send_message(body):
     Delivers an outside event (e.g. `employed`) to the running instance with the business key that
     waits for it, and runs that instance on.
     """
-    return service().send_message(body["name"], body["business_key"], body["variables"], user=body["user"])
+    return service().send_message(actor(), body["name"], body["business_key"], body["variables"])
 
 
 # -- clock -------------------------------------------------------------------------------------------
 @clock.route("/clock", endpoint="clock")
 @clock.response(200, s.ClockSchema)
+@refusals()
 def clock_status():
     """Get the engine's time
 
     The current time and whether the clock is simulated.
     """
-    return service().clock_status()
+    return service().clock_status(actor())
 
 
 @clock.route("/clock/advance", methods=["POST"], endpoint="advance_clock")
 @clock.arguments(s.AdvanceClockRequest)
 @clock.response(200, s.AdvanceClockSchema)
-@_refusals(r400="Neither or both of `duration` and `to`, a target before now or outside 1900–2200",
+@refusals(r400="Neither or both of `duration` and `to`, a target before now or outside 1900–2200",
            r409="The clock follows real time and cannot be moved")
 def advance_clock(body):
     """Advance a simulated clock
@@ -316,7 +337,7 @@ def advance_clock(body):
     advance fires at most `max_timers` (the server's limit by default); if it stops early it says so and
     the clock stands at the last fired timer's due time.
     """
-    return service().advance_clock(duration=body.get("duration"), to=body.get("to"),
+    return service().advance_clock(actor(), duration=body.get("duration"), to=body.get("to"),
                                    max_timers=body.get("max_timers"))
 
 
@@ -324,7 +345,7 @@ def advance_clock(body):
 @decisions.route("/decisions/<decision_id>/evaluate", methods=["POST"], endpoint="evaluate_decision")
 @decisions.arguments(s.EvaluateDecisionRequest)
 @decisions.response(200, s.DecisionResultSchema)
-@_refusals(r404="No deployed decision has that id or name",
+@refusals(r404="No deployed decision has that id or name",
            r422="The table gives no single answer for these inputs (e.g. two rules match under UNIQUE)")
 def evaluate_decision(body, decision_id):
     """Evaluate a decision
@@ -334,14 +355,14 @@ def evaluate_decision(body, decision_id):
     object keyed by output name, COLLECT / RULE ORDER / OUTPUT ORDER a list; no match gives null.
     `matched_rules` names the rules that decided, with their annotations (the legal source).
     """
-    return service().evaluate_decision(decision_id, body["inputs"])
+    return service().evaluate_decision(actor(), decision_id, body["inputs"])
 
 
 # -- outbox ------------------------------------------------------------------------------------------
 @outbox.route("/outbox", endpoint="list_outbox")
 @outbox.arguments(s.OutboxQuery, location="query", unknown=RAISE)
 @outbox.response(200, s.OutboxPage)
-@_refusals(r400="A malformed query (e.g. a cursor this list did not give)")
+@refusals(r400="A malformed query (e.g. a cursor this list did not give)")
 def list_outbox(query):
     """List the outbox
 
@@ -349,14 +370,14 @@ def list_outbox(query):
     authority or process), in the order sent, each with its date, recipient, type and payload — what an
     integration would deliver, written in the same transaction as the step that sent it.
     """
-    return service().list_outbox(**query)
+    return service().list_outbox(actor(), **query)
 
 
 # -- customers ---------------------------------------------------------------------------------------
 @customers.route("/customers/<business_key>", endpoint="customer_overview")
 @customers.arguments(s.CustomerQuery, location="query", unknown=RAISE)
 @customers.response(200, s.CustomerOverviewSchema)
-@_refusals(r404="No case has that business key")
+@refusals(r404="No case with that business key within the caller's reach")
 def customer_overview(query, business_key):
     """One customer's overview
 
@@ -365,4 +386,4 @@ def customer_overview(query, business_key):
     must do), everything sent to or about the customer, and the payments made (outbox entries of type
     ``payment``).
     """
-    return service().customer_overview(business_key, **query)
+    return service().customer_overview(actor(), business_key, **query)

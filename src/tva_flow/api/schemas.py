@@ -74,7 +74,10 @@ class StartInstanceRequest(Schema):
     business_key = _text("Business key that messages correlate on, e.g. the customer's id", required=True,
                          validate=validate.Length(min=1))
     variables = _object("Initial process variables", load_default=dict)
-    user = _text("Acting user, recorded in the history", load_default=None, allow_none=True)
+    area = _text("The employment-authority area (työllisyysalue) of the case, e.g. helsinki; one of yours",
+                 load_default=None)
+    municipality = _text("Instead of `area`: the customer's municipality (code, e.g. 091, or name), "
+                         "mapped to its area", load_default=None)
 
 
 class InstanceQuery(PageQuery):
@@ -85,29 +88,27 @@ class InstanceQuery(PageQuery):
 
 
 class CancelRequest(Schema):
-    user = _text("Acting user, recorded in the history", load_default=None, allow_none=True)
+    """No fields: the acting user is the token's subject."""
 
 
 class TaskQuery(PageQuery):
     candidate_group = _text("Only tasks of this candidate group (BPMN lane), e.g. asiantuntija")
-    assignee = _text("Only tasks claimed by this user")
+    assignee = _text("Only tasks claimed by this user (a token subject)")
     process_key = _text("Only tasks of this process")
     business_key = _text("Only tasks with this business key")
     instance_id = _text("Only tasks of this process instance")
 
 
 class ClaimRequest(Schema):
-    user = _text("User who takes the task", required=True, validate=validate.Length(min=1))
+    take_over = fields.Boolean(load_default=False, metadata={
+        "description": "Take over a task another caseworker has claimed (needs the reassign right)"})
 
 
 class UnclaimRequest(Schema):
-    user = _text("User releasing the task; if given, must be the assignee", load_default=None,
-                 allow_none=True)
+    """No fields: only the assignee (the token's subject) can release the task."""
 
 
 class CompleteRequest(Schema):
-    user = _text("User completing the task; must be the assignee if the task is claimed", required=True,
-                 validate=validate.Length(min=1))
     data = _object("Form data, validated against the task's JSON Schema", required=True)
 
 
@@ -116,7 +117,6 @@ class MessageRequest(Schema):
     business_key = _text("Business key of the instance that should receive the message", required=True,
                          validate=validate.Length(min=1))
     variables = _object("Variables the message carries into the process", load_default=dict)
-    user = _text("Acting user, recorded in the history", load_default=None, allow_none=True)
 
 
 class AdvanceClockRequest(Schema):
@@ -145,6 +145,7 @@ class DefinitionSchema(Schema):
     bpmn_file = _text("The BPMN file that defines the process")
     files = _object("Files of the bundle: filename → content hash")
     deployed_at = _when("When this version was deployed")
+    deployed_by = _text("Who deployed it (the token's subject), or null", allow_none=True)
     created = fields.Boolean(metadata={"description": "Whether this deployment created the version"})
     versions = fields.List(fields.Integer(), metadata={"description": "All deployed versions"})
 
@@ -168,6 +169,7 @@ class TaskSchema(Schema):
     instance_id = _text("Process instance id")
     process_key = _text("Process definition key")
     business_key = _text("Business key of the instance")
+    area = _text("The employment-authority area (työllisyysalue) of the case", allow_none=True)
 
 
 class FormSchema(Schema):
@@ -197,6 +199,7 @@ class InstanceSummarySchema(Schema):
     process_key = _text("Process definition key")
     version = fields.Integer(metadata={"description": "Definition version the instance runs on"})
     business_key = _text("Business key, e.g. the customer's id")
+    area = _text("The employment-authority area (työllisyysalue) of the case", allow_none=True)
     status = fields.String(metadata={"description": "running, completed, cancelled or failed",
                                      "enum": list(INSTANCE_STATUSES)})
     started_at = _when("When the instance started")
@@ -218,7 +221,8 @@ class HistoryEventSchema(Schema):
     type = _text("Event type, e.g. started, task_created, task_completed, timer_fired, message_received")
     element_id = _text("BPMN element id, or null", allow_none=True)
     name = _text("Element name from the diagram, or null", allow_none=True)
-    user = _text("Acting user, or null", allow_none=True)
+    user = _text("Who acted (the token's subject), or null for the engine itself", allow_none=True)
+    role = _text("The role they acted in (customer, caseworker, …; system for timers)", allow_none=True)
     data = _object("Details of the event", allow_none=True)
 
 
@@ -263,6 +267,7 @@ class OutboxEntrySchema(Schema):
     instance_id = _text("The sending instance")
     process_key = _text("The sending process")
     business_key = _text("Business key of the sending instance")
+    area = _text("The employment-authority area (työllisyysalue) of the case", allow_none=True)
     type = _text("What was sent: the BPMN message name")
     recipient = _text("To whom", allow_none=True)
     element_id = _text("The BPMN element that sent it", allow_none=True)
@@ -322,11 +327,42 @@ class SubscriptionListSchema(Schema):
     id = fields.Integer(metadata={"description": "Subscription number, oldest first"})
     message_name = _text("The message awaited")
     business_key = _text("Business key of the waiting instance")
+    area = _text("The employment-authority area (työllisyysalue) of the case", allow_none=True)
     instance_id = _text("The waiting instance")
     element_id = _text("BPMN element id of the waiting message event")
     since = _when("Since when the instance has waited")
 
 
+class AuditQuery(PageQuery):
+    customer = _text("Only rows about this customer (business key)")
+    subject = _text("Only rows of this reader or actor (token subject)")
+    since = _when("From this time on (inclusive)", data_key="from", validate=[validate.Length(max=64), _no_nul])
+    until = _when("Before this time", data_key="to", validate=[validate.Length(max=64), _no_nul])
+
+
+class AuditRowSchema(Schema):
+    id = fields.Integer(metadata={"description": "Row number, in the order written"})
+    at = _when("When the data was read or changed")
+    subject = _text("Who (the token's subject)")
+    role = _text("In which role")
+    area = _text("The case's employment-authority area, or null", allow_none=True)
+    customer = _text("Whose data (business key), or null", allow_none=True)
+    instance_id = _text("Which case, or null", allow_none=True)
+    action = _text("What was done, e.g. read_instance, list_tasks, complete_task, evaluate_decision")
+    result = _text("ok, or out_of_reach for an attempt on a record outside the caller's reach")
+
+
+class ActorSchema(Schema):
+    subject = _text("The token's subject")
+    roles = fields.List(fields.String(), metadata={"description": "customer, caseworker, process_owner, tester, "
+                                                                  "auditor, integration"})
+    groups = fields.List(fields.String(), metadata={"description": "Candidate groups (lanes) of a caseworker"})
+    areas = fields.List(fields.String(), metadata={"description": "Employment-authority areas; * is every area"})
+    customers = fields.List(fields.String(), metadata={"description": "Business keys a customer acts for"})
+    rights = fields.List(fields.String(), metadata={"description": "e.g. reassign"})
+
+
+AuditPage = page_of(AuditRowSchema, "AuditPage")
 DefinitionPage = page_of(DefinitionSchema, "DefinitionPage")
 InstancePage = page_of(InstanceSummarySchema, "InstancePage")
 HistoryPage = page_of(HistoryEventSchema, "HistoryPage")

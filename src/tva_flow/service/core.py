@@ -12,20 +12,43 @@ import random
 import time
 from collections import OrderedDict
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import event as sa_event, func, select
 
+from ..auth import policy
+from ..auth.actor import SYSTEM, Actor
 from ..engine.clock import Clock, SystemClock
 from ..engine.definitions import ProcessBundle, parse_bundle
 from ..engine.runtime import EngineError, Runtime, Step
 from ..errors import Conflict, NotFound, TooLarge
 from ..store.db import Database, lost_race
-from ..store.models import (DefinitionFile, HistoryEvent, MessageSubscription, OutboxEntry, PendingTimer,
+from ..store.models import (AuditRow, DefinitionFile, HistoryEvent, MessageSubscription, OutboxEntry, PendingTimer,
                             ProcessDefinition, ProcessInstance, UserTask)
 
 log = logging.getLogger(__name__)
 RETRIES = 4
+
+
+@dataclass(frozen=True)
+class By:
+    """Who a step is done by, as the history records it: the token's subject and the role acted in."""
+
+    user: str | None
+    role: str | None
+
+
+ENGINE = By(None, SYSTEM)  # a timer firing, the engine on its own
+
+
+class OutOfReach(NotFound):
+    """A record exists but is outside the actor's reach: answered as 404, recorded in the audit trail."""
+
+    def __init__(self, message: str, actor: Actor, action: str, area, customer, instance_id):
+        super().__init__(message)
+        self.actor, self.role = actor, actor.acting_as(*policy.PERMITS[action])
+        self.action, self.area, self.customer, self.instance_id = action, area, customer, instance_id
 
 
 def retried(method):
@@ -74,7 +97,7 @@ class ServiceCore:
             yield s
 
     # -- internals -----------------------------------------------------------------------------------
-    def _apply(self, s, instance: ProcessInstance, workflow, step: Step, user, status: str | None = None,
+    def _apply(self, s, instance: ProcessInstance, workflow, step: Step, by: By, status: str | None = None,
                depth: int = 0) -> None:
         """Write the new state and every projection of one step (caller's transaction)."""
         sa_event.listen(s, "after_commit", lambda _session: self._remember(instance.id, instance.revision, workflow),
@@ -91,9 +114,10 @@ class ServiceCore:
         if instance.status in ("completed", "cancelled"):
             instance.ended_at = now
         for event in step.events:
+            engine = event.type == "timer_fired"
             s.add(HistoryEvent(instance_id=instance.id, at=now, type=event.type, element_id=event.element_id,
-                               name=event.name, user=event.user or (user if event.type != "timer_fired" else None),
-                               data=event.data))
+                               name=event.name, user=event.user or (None if engine else by.user),
+                               role=SYSTEM if engine else by.role, data=event.data))
         open_rows = {t.id: t for t in s.scalars(select(UserTask).where(UserTask.instance_id == instance.id,
                                                                         UserTask.status == "open"))}
         for task in step.open_tasks:
@@ -103,7 +127,7 @@ class ServiceCore:
                                name=task.name, candidate_group=task.candidate_group, assignee=None,
                                status="open", due_at=task.due_at, created_at=now, form=task.form,
                                ui_form=task.ui_form, data=task.data, process_key=instance.process_key,
-                               business_key=instance.business_key))
+                               business_key=instance.business_key, area=instance.area))
             else:
                 row.data = task.data
         for row in open_rows.values():
@@ -115,21 +139,21 @@ class ServiceCore:
         _sync(s, MessageSubscription, instance.id, step.subscriptions, lambda m: (m.task_id, m.message_name),
               lambda m: MessageSubscription(instance_id=instance.id, task_id=m.task_id, element_id=m.element_id,
                                             message_name=m.message_name, business_key=instance.business_key,
-                                            created_at=now))
+                                            area=instance.area, created_at=now))
         for message in step.outgoing:
             s.add(OutboxEntry(instance_id=instance.id, process_key=instance.process_key,
-                              business_key=instance.business_key, at=now, type=message.type,
+                              business_key=instance.business_key, area=instance.area, at=now, type=message.type,
                               recipient=message.recipient, element_id=message.element_id, payload=message.payload))
         s.flush()
         for message in step.outgoing:
-            self._dispatch(s, instance, message, user, depth)
+            self._dispatch(s, instance, message, by, depth)
 
-    def _fail(self, s, instance: ProcessInstance, exc: EngineError, user) -> None:
+    def _fail(self, s, instance: ProcessInstance, exc: EngineError, by: By) -> None:
         instance.status, instance.error, instance.updated_at = "failed", str(exc), self.now()
         s.add(HistoryEvent(instance_id=instance.id, at=self.now(), type="failed", element_id=exc.element_id,
-                           name=None, user=user, data={"error": str(exc)}))
+                           name=None, user=by.user, role=by.role, data={"error": str(exc)}))
 
-    def _record_refusal(self, instance_id: str | None, exc: EngineError, user) -> None:
+    def _record_refusal(self, instance_id: str | None, exc: EngineError, by: By) -> None:
         """After a client's step failed inside the process and rolled back: the instance stays as it was
         (the task open, the message awaited) and its history says what failed, where and for whom."""
         if instance_id is None:
@@ -138,9 +162,10 @@ class ServiceCore:
         with self._write() as s:
             if s.get(ProcessInstance, instance_id) is not None:
                 s.add(HistoryEvent(instance_id=instance_id, at=self.now(), type="step_failed",
-                                   element_id=exc.element_id, name=None, user=user, data={"error": str(exc)}))
+                                   element_id=exc.element_id, name=None, user=by.user, role=by.role,
+                                   data={"error": str(exc)}))
 
-    def _record_failure(self, instance_id: str | None, exc: EngineError, user) -> None:
+    def _record_failure(self, instance_id: str | None, exc: EngineError, by: By) -> None:
         """After a failed step rolled back: mark the instance failed (its last good state is kept)."""
         if instance_id is None:
             return
@@ -148,7 +173,7 @@ class ServiceCore:
         with self._write() as s:
             instance = s.get(ProcessInstance, instance_id, with_for_update=True)
             if instance is not None and instance.status == "running":
-                self._fail(s, instance, exc, user)
+                self._fail(s, instance, exc, by)
 
     def _remember(self, instance_id: str, revision: int, workflow) -> None:
         self._workflows[instance_id] = (revision, workflow)
@@ -239,18 +264,59 @@ class ServiceCore:
             raise NotFound(f"no task '{task_id}'")
         return task
 
-    def _open_task(self, s, task_id: str, lock: bool = False) -> UserTask:
-        """The open task; with ``lock`` its instance row first, then the task row (one lock order
-        everywhere — instance before its projections — so a timer firing on the same instance cannot
-        deadlock with a caseworker's action)."""
+    # -- reach and audit -------------------------------------------------------------------------------
+    @contextmanager
+    def _audited(self):
+        """A unit of work that records the personal data it reads or changes (rows added with
+        :meth:`_audit`, committed with it). An attempt on a record out of reach is recorded in a
+        transaction of its own, then answered 404."""
+        try:
+            with self._write() as s:
+                yield s
+        except OutOfReach as exc:
+            with self._write() as s:
+                s.add(self._audit_row(exc.actor, exc.role, exc.action, exc.area, exc.customer, exc.instance_id,
+                                      "out_of_reach"))
+            raise
+
+    def _audit(self, s, actor: Actor, role: str, action: str, area=None, customer=None, instance_id=None) -> None:
+        s.add(self._audit_row(actor, role, action, area, customer, instance_id, "ok"))
+
+    def _audit_items(self, s, actor: Actor, role: str, action: str, items: list[dict], asked: str | None = None) -> None:
+        """One row per customer whose data a page of a list showed; a list asked for by a customer's
+        business key is recorded under that customer even when it shows nothing (in the actor's area when
+        they have one, so their area's auditor sees the search)."""
+        seen = {(i.get("area"), i.get("business_key")) for i in items}
+        if asked is not None and asked not in {customer for _, customer in seen}:
+            own = sorted(actor.areas)
+            seen.add((own[0] if len(own) == 1 and own != ["*"] else None, asked))
+        for area, customer in sorted(seen, key=lambda pair: (pair[0] or "", pair[1] or "")):
+            self._audit(s, actor, role, action, area=area, customer=customer)
+
+    def _audit_row(self, actor: Actor, role: str, action: str, area, customer, instance_id, result) -> AuditRow:
+        return AuditRow(at=self.now(), subject=actor.subject, role=role, area=area, customer=customer,
+                        instance_id=instance_id, action=action, result=result)
+
+    def _reached_instance(self, s, actor: Actor, action: str, instance_id: str,
+                          lock: bool = False) -> tuple[ProcessInstance, str]:
+        """The instance and the role the actor reaches it in; 404 when it is missing or out of reach."""
+        instance = self._instance(s, instance_id, lock=lock)
+        role = policy.acting_role(actor, action, instance.area, instance.business_key)
+        if role is None:
+            raise OutOfReach(f"no process instance '{instance_id}'", actor, action, instance.area,
+                             instance.business_key, instance.id)
+        return instance, role
+
+    def _reached_task(self, s, actor: Actor, action: str, task_id: str, lock: bool = False) -> tuple[UserTask, str]:
+        """The task (its instance locked first with ``lock``) and the role the actor reaches it in."""
         task = self._task(s, task_id)
+        role = policy.acting_role(actor, action, task.area, task.business_key, task.candidate_group, tasks=True)
+        if role is None:
+            raise OutOfReach(f"no task '{task_id}'", actor, action, task.area, task.business_key, task.instance_id)
         if lock:
             self._instance(s, task.instance_id, lock=True)
             s.refresh(task, with_for_update=True)
-        if task.status != "open":
-            raise Conflict(f"task is already {task.status}")
-        return task
-
+        return task, role
 
 
 def _sync(s, model, instance_id: str, wanted: list, key, make) -> None:
@@ -264,6 +330,6 @@ def _sync(s, model, instance_id: str, wanted: list, key, make) -> None:
         s.add(make(item))
 
 
-def history_row(instance_id, at, type_, task: UserTask, user) -> HistoryEvent:
+def history_row(instance_id, at, type_, task: UserTask, by: By, **data) -> HistoryEvent:
     return HistoryEvent(instance_id=instance_id, at=at, type=type_, element_id=task.element_id, name=task.name,
-                        user=user, data={"task_id": task.id})
+                        user=by.user, role=by.role, data={"task_id": task.id, **data})

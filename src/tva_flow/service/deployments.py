@@ -6,6 +6,8 @@ import json
 from sqlalchemy import select
 
 from .. import forms, views
+from ..auth import policy
+from ..auth.actor import Actor
 from ..engine import clock as engine_clock
 from ..engine.definitions import DefinitionError, build_bundles, content_hash, kind_of, read_dirs
 from ..errors import BadRequest, Invalid, NotFound
@@ -16,17 +18,18 @@ from .core import ServiceCore, retried
 
 
 class Deployments(ServiceCore):
-    def deploy_paths(self, paths) -> dict:
-        return self.deploy(read_dirs(paths))
+    def deploy_paths(self, actor: Actor, paths) -> dict:
+        return self.deploy(actor, read_dirs(paths))
 
     @retried
-    def deploy(self, files: dict[str, bytes]) -> dict:
+    def deploy(self, actor: Actor, files: dict[str, bytes]) -> dict:
         """Deploy definition files. All are accepted or none; changed bundles become new versions.
 
         Deployments take turns (the database's ``deploy`` lock), so N workers syncing the same folders
         at start-up, or two process owners deploying at once, each see the other's versions: deploying
         an unchanged bundle again is a no-op.
         """
+        policy.require(actor, "deploy")
         if not files:
             raise BadRequest("no definition files given", {"files": "at least one .bpmn, .dmn or .json file"})
         bad_names = {name[:80] or "(empty)": problem for name in files if (problem := filename_problem(name))}
@@ -66,14 +69,15 @@ class Deployments(ServiceCore):
                     process_key=bundle.process_key, version=(latest.version + 1) if latest else 1,
                     name=bundle.name, bpmn_file=bundle.bpmn_file, bundle_hash=bundle.bundle_hash,
                     files={n: content_hash(c) for n, c in bundle.files.items()}, deployed_at=now,
-                    message_starts=bundle.message_starts)
+                    message_starts=bundle.message_starts, deployed_by=actor.subject)
                 s.add(definition)
                 s.flush()
                 result.append(views.definition(definition, created=True))
         return {"deployed": sorted(files), "processes": result}
 
-    def list_definitions(self, limit=None, cursor=None) -> dict:
+    def list_definitions(self, actor: Actor, limit=None, cursor=None) -> dict:
         """One entry per process key (its latest version, with every version number), by key, paged."""
+        policy.require(actor, "read_definitions")
         with self.db.read() as s:
             page = keyset(s, self._latest_query(), [ProcessDefinition.process_key], limit, cursor)
             keys = [row.process_key for row in page.rows]
@@ -91,13 +95,18 @@ class Deployments(ServiceCore):
         return validate_files(read_dirs(paths))
 
     # -- decisions -----------------------------------------------------------------------------------
-    def evaluate_decision(self, decision: str, inputs: dict | None = None) -> dict:
-        """Evaluate a deployed decision (by id or name) on its own, with the trace of how it decided."""
-        with self.db.read() as s:
+    @retried
+    def evaluate_decision(self, actor: Actor, decision: str, inputs: dict | None = None) -> dict:
+        """Evaluate a deployed decision (by id or name) on its own, with the trace of how it decided. The
+        inputs may be a person's data: the evaluation is recorded in the audit trail."""
+        role = policy.require(actor, "evaluate_decision")
+        with self._write() as s:
             rows = s.scalars(select(CurrentFile).where(CurrentFile.filename.like("%.dmn"))).all()
             files = {row.filename: self._file(s, row.content_hash).content for row in rows}
-        with engine_clock.using(self.clock):  # FEEL today()/now() read this service's clock
-            return evaluate_in_files(files, decision, inputs or {})
+            with engine_clock.using(self.clock):  # FEEL today()/now() read this service's clock
+                answer = evaluate_in_files(files, decision, inputs or {})
+            self._audit(s, actor, role, "evaluate_decision")
+            return answer
 
 
 def evaluate_in_files(files: dict[str, bytes], decision: str, inputs: dict) -> dict:

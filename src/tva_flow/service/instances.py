@@ -5,26 +5,59 @@ from uuid import uuid4
 
 from sqlalchemy import select
 
-from .. import views
+from .. import areas, views
+from ..auth import policy
+from ..auth.actor import CUSTOMER, SYSTEM, Actor
 from ..engine.runtime import EngineError, Event
-from ..errors import Conflict, NotFound, ProcessFailed
+from ..errors import Conflict, Forbidden, Invalid, NotFound, ProcessFailed
 from ..store.models import ProcessDefinition, ProcessInstance
-from .core import ServiceCore, retried
+from .core import By, ServiceCore, retried
 
 
 class Instances(ServiceCore):
     @retried
-    def start_instance(self, process_key: str, business_key: str, variables: dict | None = None,
-                       user: str | None = None) -> dict:
-        with self._write() as s:
+    def start_instance(self, actor: Actor, process_key: str, business_key: str, variables: dict | None = None,
+                       area: str | None = None, municipality: str | None = None) -> dict:
+        """Start a case in an employment-authority area: ``area``, else the area of ``municipality`` (or of
+        the variable ``municipality``), else the actor's only area."""
+        role = policy.require(actor, "start_instance")
+        variables = variables or {}
+        area = self._area_to_start_in(actor, role, business_key, area,
+                                      municipality if municipality is not None else variables.get("municipality"))
+        with self._audited() as s:
             definition = self._latest_definition(s, process_key)
             if definition is None:
                 raise NotFound(f"no process definition '{process_key}' is deployed", {"process_key": "unknown"})
-            instance = self._start(s, definition, business_key, variables or {}, user, refuse=True)
+            instance = self._start(s, definition, business_key, variables, By(actor.subject, role), area=area,
+                                   refuse=True)
+            self._audit(s, actor, role, "start_instance", area, business_key, instance.id)
             return views.instance(s, instance)
 
-    def _start(self, s, definition: ProcessDefinition, business_key: str, variables: dict, user,
-               depth: int = 0, refuse: bool = False) -> ProcessInstance:
+    @staticmethod
+    def _area_to_start_in(actor: Actor, role: str, business_key: str, area, municipality) -> str | None:
+        if role == CUSTOMER and business_key not in actor.customers:
+            raise Forbidden("a customer starts cases of their own only", {"business_key": "not yours"})
+        if area is None and municipality is not None:
+            area = areas.area_of_municipality(str(municipality))
+            if area is None:
+                raise Invalid("the municipality belongs to no employment-authority area",
+                              {"municipality": f"unknown municipality {str(municipality)[:40]!r}"})
+        if area is None:
+            own = sorted(actor.areas - {"*"})
+            if len(own) == 1 and role != CUSTOMER:
+                return own[0]
+            if role == SYSTEM:
+                return None
+            raise Invalid("say in which employment-authority area the case is",
+                          {"area": "give the area or the customer's municipality"})
+        if not areas.known(area):
+            raise Invalid("no such employment-authority area", {"area": f"unknown area {str(area)[:64]!r}"})
+        if role != CUSTOMER and not actor.reaches_area(area):
+            raise Forbidden(f"the area {area} is not one of yours", {"area": "not yours"})
+        return area
+
+    def _start(self, s, definition: ProcessDefinition, business_key: str, variables: dict, by: By,
+               depth: int = 0, refuse: bool = False, area: str | None = None) -> ProcessInstance:
         """Start an instance and run it until it waits. If its first steps fail: with ``refuse`` (a client
         asked) the whole request is refused (422) and nothing is created; otherwise (a hand-over inside
         another step) the new instance is kept, marked failed, for someone to look at."""
@@ -32,7 +65,7 @@ class Instances(ServiceCore):
         now = self.now()
         instance = ProcessInstance(
             id=str(uuid4()), definition_id=definition.id, process_key=definition.process_key,
-            version=definition.version, business_key=business_key, status="running", started_at=now,
+            version=definition.version, business_key=business_key, area=area, status="running", started_at=now,
             updated_at=now, variables=variables, state="", revision=0)
         s.add(instance)
         s.flush()
@@ -42,55 +75,79 @@ class Instances(ServiceCore):
             if refuse:
                 raise ProcessFailed(f"the process failed on its first steps: {exc}",
                                     {"element_id": exc.element_id} if exc.element_id else None) from exc
-            self._fail(s, instance, exc, user)
+            self._fail(s, instance, exc, by)
             return instance
-        self._apply(s, instance, workflow, step, user, depth=depth)
+        self._apply(s, instance, workflow, step, by, depth=depth)
         return instance
 
-    def get_instance(self, instance_id: str) -> dict:
-        with self.db.read() as s:
-            return views.instance(s, self._instance(s, instance_id))
-
-    def list_instances(self, process_key=None, business_key=None, status=None, limit=None, cursor=None) -> dict:
-        with self.db.read() as s:
-            return views.instances(s, process_key=process_key, business_key=business_key, status=status,
-                                   limit=limit, cursor=cursor)
-
-    def history(self, instance_id: str, limit=None, cursor=None) -> dict:
-        with self.db.read() as s:
-            return views.history(s, self._instance(s, instance_id).id, limit=limit, cursor=cursor)
+    @retried
+    def get_instance(self, actor: Actor, instance_id: str) -> dict:
+        policy.require(actor, "read_instances")
+        with self._audited() as s:
+            instance, role = self._reached_instance(s, actor, "read_instances", instance_id)
+            self._audit(s, actor, role, "read_instance", instance.area, instance.business_key, instance.id)
+            return views.instance(s, instance)
 
     @retried
-    def cancel_instance(self, instance_id: str, user: str | None = None) -> dict:
-        with self._write() as s:
-            instance = self._instance(s, instance_id, lock=True)
+    def list_instances(self, actor: Actor, process_key=None, business_key=None, status=None, limit=None,
+                       cursor=None) -> dict:
+        role = policy.require(actor, "read_instances")
+        with self._audited() as s:
+            page = views.instances(s, policy.reach(actor, "read_instances"), process_key=process_key,
+                                   business_key=business_key, status=status, limit=limit, cursor=cursor)
+            self._audit_items(s, actor, role, "list_instances", page["items"], business_key)
+            return page
+
+    @retried
+    def history(self, actor: Actor, instance_id: str, limit=None, cursor=None) -> dict:
+        policy.require(actor, "read_instances")
+        with self._audited() as s:
+            instance, role = self._reached_instance(s, actor, "read_instances", instance_id)
+            self._audit(s, actor, role, "read_history", instance.area, instance.business_key, instance.id)
+            return views.history(s, instance.id, limit=limit, cursor=cursor)
+
+    @retried
+    def cancel_instance(self, actor: Actor, instance_id: str) -> dict:
+        policy.require(actor, "cancel_instance")
+        with self._audited() as s:
+            instance, role = self._reached_instance(s, actor, "cancel_instance", instance_id, lock=True)
             if instance.status != "running":
                 raise Conflict(f"instance is {instance.status}; only a running instance can be cancelled")
             workflow = self._load(s, instance)
             step = self.runtime.cancel(workflow)
-            step.events.append(Event("cancelled", user=user))
-            self._apply(s, instance, workflow, step, user, status="cancelled")
+            step.events.append(Event("cancelled", user=actor.subject))
+            self._apply(s, instance, workflow, step, By(actor.subject, role), status="cancelled")
+            self._audit(s, actor, role, "cancel_instance", instance.area, instance.business_key, instance.id)
             return views.instance(s, instance)
 
-    def customer_overview(self, business_key: str, candidate_group: str | None = None,
+    @retried
+    def customer_overview(self, actor: Actor, business_key: str, candidate_group: str | None = None,
                           process_key: str | None = None) -> dict:
-        """One customer's (a person's or an employer's) cases, open tasks, what was sent and payments made."""
+        """One customer's (a person's or an employer's) cases, open tasks, what was sent and payments made —
+        as far as the actor reaches them."""
+        role = policy.require(actor, "read_customer")
         if "\x00" in business_key:
             raise NotFound(f"no cases with business key {business_key!r}")
-        with self.db.read() as s:
-            overview = views.customer(s, business_key, candidate_group=candidate_group, process_key=process_key)
-        if overview is None:
-            raise NotFound(f"no cases with business key '{business_key}'")
-        return overview
+        with self._audited() as s:
+            overview = views.customer(s, policy.reach(actor, "read_customer"),
+                                      policy.reach(actor, "read_customer", tasks=True), business_key,
+                                      candidate_group=candidate_group, process_key=process_key)
+            if overview is None:
+                raise NotFound(f"no cases with business key '{business_key}'")
+            self._audit_items(s, actor, role, "read_customer", overview["instances"])
+            return overview
 
-    def list_outbox(self, business_key=None, recipient=None, type=None, instance_id=None, limit=None,
+    @retried
+    def list_outbox(self, actor: Actor, business_key=None, recipient=None, type=None, instance_id=None, limit=None,
                     cursor=None) -> dict:
-        with self.db.read() as s:
-            return views.outbox(s, business_key=business_key, recipient=recipient, type=type,
-                                instance_id=instance_id, limit=limit, cursor=cursor)
+        role = policy.require(actor, "read_outbox")
+        with self._audited() as s:
+            page = views.outbox(s, policy.reach(actor, "read_outbox"), business_key=business_key,
+                                recipient=recipient, type=type, instance_id=instance_id, limit=limit, cursor=cursor)
+            self._audit_items(s, actor, role, "list_outbox", page["items"], business_key)
+            return page
 
     def health(self) -> dict:
         with self.db.read() as s:
             s.execute(select(1))
         return {"status": "ok", "database": self.db.dialect}
-

@@ -6,46 +6,58 @@ import logging
 from sqlalchemy import select
 
 from .. import views
+from ..auth import policy
+from ..auth.actor import Actor
+from ..auth.policy import Reach
 from ..engine.runtime import EngineError
 from ..errors import Conflict, ProcessFailed
 from ..store.models import HistoryEvent, MessageSubscription, ProcessInstance
-from .core import ServiceCore, retried
+from ..store.reach import condition
+from .core import By, ServiceCore, retried
 
 log = logging.getLogger(__name__)
 
 
 class Messages(ServiceCore):
     @retried
-    def send_message(self, name: str, business_key: str, variables: dict | None = None,
-                     user: str | None = None) -> dict:
-        """Deliver to the instance of that customer that has waited longest; 409 if none waits (now)."""
+    def send_message(self, actor: Actor, name: str, business_key: str, variables: dict | None = None) -> dict:
+        """Deliver to the instance of that customer, in the actor's areas, that has waited longest; 409 if
+        none waits (now)."""
+        role = policy.require(actor, "send_message")
+        reach, by = policy.reach(actor, "send_message"), By(actor.subject, role)
         variables = variables or {}
         instance_id = None
         try:
-            with self._write() as s:
+            with self._audited() as s:
                 for _ in range(5):  # each round: another request took the subscription between look and lock
-                    subscription = self._subscription(s, name, business_key)
+                    subscription = self._subscription(s, name, business_key, reach=reach)
                     if subscription is None:
                         break
                     instance_id = subscription.instance_id
-                    instance = self._deliver(s, subscription, name, variables, user)
+                    instance = self._deliver(s, subscription, name, variables, by)
                     if instance is not None:
+                        self._audit(s, actor, role, "send_message", instance.area, business_key, instance.id)
                         return {"instance_id": instance.id, "element_id": subscription.element_id,
                                 "status": instance.status}
                 raise Conflict(f"no process instance with business key '{business_key}' is waiting for "
                                f"message '{name}'")
         except EngineError as exc:
-            self._record_refusal(instance_id, exc, user)
+            self._record_refusal(instance_id, exc, by)
             raise ProcessFailed(f"the process failed on the message, so it still waits for it: {exc}",
                                 {"element_id": exc.element_id} if exc.element_id else None) from exc
 
-    def list_subscriptions(self, business_key=None, name=None, limit=None, cursor=None) -> dict:
-        """The messages running instances wait for (paged)."""
-        with self.db.read() as s:
-            return views.subscriptions(s, business_key=business_key, name=name, limit=limit, cursor=cursor)
+    @retried
+    def list_subscriptions(self, actor: Actor, business_key=None, name=None, limit=None, cursor=None) -> dict:
+        """The messages running instances in the actor's areas wait for (paged)."""
+        role = policy.require(actor, "read_subscriptions")
+        with self._audited() as s:
+            page = views.subscriptions(s, policy.reach(actor, "read_subscriptions"), business_key=business_key,
+                                       name=name, limit=limit, cursor=cursor)
+            self._audit_items(s, actor, role, "list_subscriptions", page["items"], business_key)
+            return page
 
     @staticmethod
-    def _subscription(s, name: str, business_key: str, exclude: str | None = None):
+    def _subscription(s, name: str, business_key: str, exclude: str | None = None, reach: Reach | None = None):
         query = (select(MessageSubscription)
                  .join(ProcessInstance, ProcessInstance.id == MessageSubscription.instance_id)
                  .where(MessageSubscription.message_name == name, MessageSubscription.business_key == business_key,
@@ -53,9 +65,11 @@ class Messages(ServiceCore):
                  .order_by(MessageSubscription.created_at, MessageSubscription.id).limit(1))
         if exclude:
             query = query.where(ProcessInstance.id != exclude)
+        if reach is not None:
+            query = query.where(condition(reach, ProcessInstance.area, ProcessInstance.business_key))
         return s.scalars(query).first()
 
-    def _deliver(self, s, subscription, name: str, variables: dict, user, depth: int = 0) -> ProcessInstance | None:
+    def _deliver(self, s, subscription, name: str, variables: dict, by: By, depth: int = 0) -> ProcessInstance | None:
         """Lock the instance, make sure it still waits (another request may just have moved it), deliver.
         None when it no longer waits."""
         instance = self._instance(s, subscription.instance_id, lock=True)
@@ -68,10 +82,10 @@ class Messages(ServiceCore):
             step = self.runtime.deliver_message(workflow, subscription.task_id, name, variables)
         except LookupError:
             return None
-        self._apply(s, instance, workflow, step, user, depth=depth)
+        self._apply(s, instance, workflow, step, by, depth=depth)
         return instance
 
-    def _dispatch(self, s, sender: ProcessInstance, outgoing, user, depth: int) -> None:
+    def _dispatch(self, s, sender: ProcessInstance, outgoing, by: By, depth: int) -> None:
         """A message one instance sent: to the instance of the same customer that has waited for it longest
         (one message, one receiver, as POST /messages), else to a process that a message of that name
         starts (a hand-over), else it just stays in the outbox."""
@@ -86,17 +100,17 @@ class Messages(ServiceCore):
         if subscription is not None:
             target = s.get(ProcessInstance, subscription.instance_id)
             try:
-                self._deliver(s, subscription, outgoing.type, variables, user, depth + 1)
+                self._deliver(s, subscription, outgoing.type, variables, by, depth + 1)
             except EngineError as exc:
-                self._fail(s, target, exc, user)
+                self._fail(s, target, exc, by)
             return
         for definition in self._latest_definitions(s):
             if outgoing.type in (definition.message_starts or []) and definition.process_key != sender.process_key:
-                started = self._start(s, definition, sender.business_key, {}, user, depth + 1)
+                started = self._start(s, definition, sender.business_key, {}, by, depth + 1, area=sender.area)
                 subscription = self._subscription(s, outgoing.type, sender.business_key, exclude=sender.id)
                 if started.status == "running" and subscription is not None:
                     try:
-                        self._deliver(s, subscription, outgoing.type, variables, user, depth + 1)
+                        self._deliver(s, subscription, outgoing.type, variables, by, depth + 1)
                     except EngineError as exc:
-                        self._fail(s, started, exc, user)
+                        self._fail(s, started, exc, by)
 

@@ -8,13 +8,15 @@ from dateutil.relativedelta import relativedelta
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from sqlalchemy import func, select
 
+from ..auth import policy
+from ..auth.actor import Actor
 from ..engine import clock as engine_clock
 from ..engine.runtime import EngineError, TimerNotDue
 from ..errors import BadRequest, Conflict, TooLarge
 from ..store.db import lost_race
 from ..store.models import PendingTimer, ProcessInstance
 from ..views import helsinki as _helsinki
-from .core import ServiceCore, retried
+from .core import ENGINE, ServiceCore, retried
 
 log = logging.getLogger(__name__)
 _TAKEN = object()  # another worker fired the timer between our look and our lock
@@ -22,10 +24,11 @@ _MAX_TAKEN_IN_A_ROW = 100
 
 
 class Time(ServiceCore):
-    def clock_status(self) -> dict:
+    def clock_status(self, actor: Actor) -> dict:
+        policy.require(actor, "read_clock")
         return {"now": _helsinki(self.now()), "simulated": self.clock.simulated}
 
-    def advance_clock(self, duration: str | None = None, to: datetime | str | None = None,
+    def advance_clock(self, actor: Actor, duration: str | None = None, to: datetime | str | None = None,
                       max_timers: int | None = None) -> dict:
         """Move a simulated clock, firing every timer due on the way in due order, each at its due time.
 
@@ -34,6 +37,7 @@ class Time(ServiceCore):
         ``advance_limit``) fire in one call; then the clock stays at the last fired timer's due time and
         the answer says ``stopped_early`` — advance again to go on.
         """
+        policy.require(actor, "advance_clock")
         if not self.clock.movable:
             raise Conflict("the clock follows real time; start the server with --simulated-clock to move it")
         if (duration is None) == (to is None):
@@ -75,7 +79,9 @@ class Time(ServiceCore):
         self.clock.move_to(when)
 
     def fire_due_timers(self, limit: int | None = None) -> list[dict]:
-        """Fire timers due now, one at a time in due order, each in its own transaction (exactly once)."""
+        """Fire timers due now, one at a time in due order, each in its own transaction (exactly once).
+
+        The engine's own work (the scheduler, or a tester's clock advance): the history names no user."""
         fired: list[dict] = []
         taken = 0
         while (limit is None or len(fired) < limit) and taken < _MAX_TAKEN_IN_A_ROW:
@@ -132,12 +138,12 @@ class Time(ServiceCore):
                     s.delete(timer)
                     return {**record, "error": "stale timer dropped"}
                 try:
-                    self._apply(s, instance, workflow, step, None)
+                    self._apply(s, instance, workflow, step, ENGINE)
                 except TooLarge as exc:  # the process itself grew its data past the limit
                     raise EngineError(exc.message, timer.element_id) from exc
                 return record
         except EngineError as exc:
-            self._record_failure(instance_id, exc, None)
+            self._record_failure(instance_id, exc, ENGINE)
             return {"instance_id": instance_id, **record, "error": str(exc)}
         except Exception as exc:  # noqa: BLE001 - anything else must not stop every later timer either
             if lost_race(exc) or instance_id is None:
@@ -145,7 +151,7 @@ class Time(ServiceCore):
             log.exception("firing a timer of instance %s failed", instance_id)
             failure = EngineError(f"the step failed while being saved: {type(exc).__name__}: "
                                   f"{str(exc).splitlines()[0][:300] if str(exc) else ''}")
-            self._record_failure(instance_id, failure, None)
+            self._record_failure(instance_id, failure, ENGINE)
             return {"instance_id": instance_id, **record, "error": str(failure)}
 
     def _next_due(self) -> datetime | None:

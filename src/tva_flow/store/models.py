@@ -67,6 +67,7 @@ class ProcessDefinition(Base):
     files: Mapped[dict]  # filename -> content hash
     deployed_at: Mapped[datetime]
     message_starts: Mapped[list] = mapped_column(JSON, default=list, server_default=text("'[]'"))  # message names that start it
+    deployed_by: Mapped[str | None] = mapped_column(String(255))  # the subject who deployed this version
 
 
 class ProcessInstance(Base):
@@ -74,12 +75,14 @@ class ProcessInstance(Base):
     __table_args__ = (Index("ix_process_instances_page", "started_at", "id"),
                       Index("ix_process_instances_page_process", "process_key", "started_at", "id"),
                       Index("ix_process_instances_page_business_key", "business_key", "started_at", "id"),
-                      Index("ix_process_instances_page_status", "status", "started_at", "id"))
+                      Index("ix_process_instances_page_status", "status", "started_at", "id"),
+                      Index("ix_process_instances_page_area", "area", "started_at", "id"))
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     definition_id: Mapped[int] = mapped_column(ForeignKey("process_definitions.id"))
     process_key: Mapped[str] = mapped_column(String(255))
     version: Mapped[int]
     business_key: Mapped[str] = mapped_column(String(255))
+    area: Mapped[str | None] = mapped_column(String(64))  # the employment-authority area (työllisyysalue)
     status: Mapped[str] = mapped_column(String(16))
     started_at: Mapped[datetime]
     ended_at: Mapped[datetime | None]
@@ -98,7 +101,8 @@ class UserTask(Base):
                       Index("ix_user_tasks_page_group", "status", "candidate_group", "due_at", "id"),
                       Index("ix_user_tasks_page_assignee", "status", "assignee", "due_at", "id"),
                       Index("ix_user_tasks_page_process", "status", "process_key", "due_at", "id"),
-                      Index("ix_user_tasks_page_business_key", "status", "business_key", "due_at", "id"))
+                      Index("ix_user_tasks_page_business_key", "status", "business_key", "due_at", "id"),
+                      Index("ix_user_tasks_page_area_group", "status", "area", "candidate_group", "due_at", "id"))
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     instance_id: Mapped[str] = mapped_column(ForeignKey("process_instances.id"), index=True)
     element_id: Mapped[str] = mapped_column(String(255))
@@ -115,6 +119,7 @@ class UserTask(Base):
     data: Mapped[dict]
     process_key: Mapped[str] = mapped_column(String(255))
     business_key: Mapped[str] = mapped_column(String(255))
+    area: Mapped[str | None] = mapped_column(String(64))
 
 
 class PendingTimer(Base):
@@ -138,6 +143,7 @@ class MessageSubscription(Base):
     element_id: Mapped[str] = mapped_column(String(255))
     message_name: Mapped[str] = mapped_column(String(255))
     business_key: Mapped[str] = mapped_column(String(255))
+    area: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime]
 
 
@@ -152,7 +158,8 @@ class HistoryEvent(Base):
     type: Mapped[str] = mapped_column(String(32))
     element_id: Mapped[str | None] = mapped_column(String(255))
     name: Mapped[str | None] = mapped_column(String(255))
-    user: Mapped[str | None] = mapped_column(String(255))
+    user: Mapped[str | None] = mapped_column(String(255))  # the token's subject
+    role: Mapped[str | None] = mapped_column(String(32))  # the role the subject acted in
     data: Mapped[dict | None]
 
 
@@ -163,11 +170,13 @@ class OutboxEntry(Base):
     __table_args__ = (Index("ix_outbox_page_business_key", "business_key", "id"),
                       Index("ix_outbox_page_recipient", "recipient", "id"),
                       Index("ix_outbox_page_type", "type", "id"),
-                      Index("ix_outbox_page_instance", "instance_id", "id"))
+                      Index("ix_outbox_page_instance", "instance_id", "id"),
+                      Index("ix_outbox_page_area", "area", "id"))
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     instance_id: Mapped[str] = mapped_column(ForeignKey("process_instances.id"))
     process_key: Mapped[str] = mapped_column(String(255))
     business_key: Mapped[str] = mapped_column(String(255))
+    area: Mapped[str | None] = mapped_column(String(64))
     at: Mapped[datetime]
     type: Mapped[str] = mapped_column(String(255))
     recipient: Mapped[str | None] = mapped_column(String(255))
@@ -182,3 +191,46 @@ class ClockRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     now: Mapped[datetime]
     updated_at: Mapped[datetime]
+
+
+class User(Base):
+    """The embedded user directory (when no OpenID Connect provider is used, or beside one)."""
+
+    __tablename__ = "users"
+    name: Mapped[str] = mapped_column(String(255), primary_key=True)
+    roles: Mapped[list]
+    groups: Mapped[list]
+    areas: Mapped[list]
+    customers: Mapped[list]  # business keys a customer acts for
+    rights: Mapped[list]
+    password_hash: Mapped[str | None] = mapped_column(Text)  # argon2id
+    created_at: Mapped[datetime]
+
+
+class SigningKey(Base):
+    """The embedded directory's token-signing key, generated on first use, kept only in the database."""
+
+    __tablename__ = "signing_keys"
+    kid: Mapped[str] = mapped_column(String(64), primary_key=True)
+    private_pem: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+
+
+class AuditRow(Base):
+    """Who read or changed whose data. Append-only: the application only inserts, and the database
+    refuses UPDATE and DELETE (triggers in migration 0004)."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_customer", "customer", "id"),
+                      Index("ix_audit_log_subject", "subject", "id"),
+                      Index("ix_audit_log_area", "area", "id"),
+                      Index("ix_audit_log_at", "at", "id"))
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime]
+    subject: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(32))
+    area: Mapped[str | None] = mapped_column(String(64))
+    customer: Mapped[str | None] = mapped_column(String(255))
+    instance_id: Mapped[str | None] = mapped_column(String(36))
+    action: Mapped[str] = mapped_column(String(64))  # the use case, e.g. "read_instance", "complete_task"
+    result: Mapped[str] = mapped_column(String(32))  # ok, forbidden, not_found

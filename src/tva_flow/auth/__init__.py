@@ -1,0 +1,1 @@
+"""Identity: token validation (OIDC or the embedded directory), the Actor, the policy."""

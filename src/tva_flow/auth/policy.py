@@ -1,0 +1,108 @@
+"""Who may do what, and which records they reach. Every use case asks here and nowhere else.
+
+Two questions:
+- :func:`require` — may this actor do this kind of thing at all (by role)? If not: 403.
+- :func:`reach` / :func:`reaches` — which records: a caseworker's areas and groups, a customer's own
+  business keys and lanes. A record out of reach answers 404, so its existence does not leak. Lists
+  are filtered by the :class:`Reach` in the query itself (see :mod:`tva_flow.store.reach`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..errors import Forbidden
+from .actor import (AUDITOR, CASEWORKER, CUSTOMER, CUSTOMER_LANES, INTEGRATION, PROCESS_OWNER, ROLES, SYSTEM,
+                    TESTER, Actor)
+
+# action -> the roles that may do it (first listed wins when an actor holds several)
+PERMITS: dict[str, tuple[str, ...]] = {
+    "deploy": (PROCESS_OWNER,),
+    "read_definitions": (PROCESS_OWNER, CASEWORKER, TESTER, AUDITOR),
+    "evaluate_decision": (PROCESS_OWNER, TESTER, CASEWORKER),
+    "start_instance": (CASEWORKER, TESTER, INTEGRATION, CUSTOMER),
+    "read_instances": (CASEWORKER, TESTER, CUSTOMER),
+    "cancel_instance": (CASEWORKER, TESTER),
+    "read_tasks": (CASEWORKER, TESTER, CUSTOMER),
+    "work_on_tasks": (CASEWORKER, CUSTOMER),  # claim, release, complete
+    "send_message": (INTEGRATION, TESTER),
+    "read_subscriptions": (INTEGRATION, TESTER, CASEWORKER),
+    "read_outbox": (INTEGRATION, CASEWORKER, TESTER, CUSTOMER),
+    "read_customer": (CASEWORKER, TESTER, CUSTOMER),
+    "read_clock": ROLES,
+    "advance_clock": (TESTER,),
+    "read_audit": (AUDITOR,),
+    "read_own_audit": (CUSTOMER,),
+}
+
+
+def require(actor: Actor, action: str) -> str:
+    """The role ``actor`` acts in for ``action``; 403 if none of their roles permits it."""
+    roles = PERMITS[action]
+    if SYSTEM in actor.roles:
+        return SYSTEM
+    for role in roles:
+        if role in actor.roles:
+            return role
+    raise Forbidden(f"'{action.replace('_', ' ')}' needs one of the roles {', '.join(roles)}")
+
+
+@dataclass(frozen=True)
+class Term:
+    """Records matching every constraint given (None = no constraint on that column)."""
+
+    areas: frozenset[str] | None = None
+    customers: frozenset[str] | None = None
+    groups: frozenset[str] | None = None
+
+
+@dataclass(frozen=True)
+class Reach:
+    """The records an actor reaches: those matching any term; ``everything`` for the engine itself."""
+
+    terms: tuple[Term, ...] = ()
+    everything: bool = False
+
+
+def reach(actor: Actor, action: str, tasks: bool = False) -> Reach:
+    """What ``actor`` reaches for ``action``: the union over the roles that permit it. With ``tasks``,
+    caseworkers reach only their groups' tasks and customers only the customer lanes."""
+    if SYSTEM in actor.roles:
+        return Reach(everything=True)
+    terms = []
+    for role in PERMITS[action]:
+        if role not in actor.roles:
+            continue
+        if role == CUSTOMER:
+            terms.append(Term(customers=actor.customers, groups=CUSTOMER_LANES if tasks else None))
+            continue
+        areas = None if actor.every_area else actor.areas
+        if role == CASEWORKER and tasks:
+            terms.append(Term(areas=areas, groups=actor.groups))
+        elif areas is None:
+            return Reach(everything=True)
+        else:
+            terms.append(Term(areas=areas))
+    return Reach(tuple(terms))
+
+
+def reaches(r: Reach, area: str | None, customer: str | None, group: str | None = None) -> bool:
+    """Whether one record (its area, business key and, for a task, candidate group) is within reach."""
+    if r.everything:
+        return True
+    return any((t.areas is None or area in t.areas) and (t.customers is None or customer in t.customers)
+               and (t.groups is None or group in t.groups) for t in r.terms)
+
+
+def acting_role(actor: Actor, action: str, area: str | None, customer: str | None,
+                group: str | None = None, tasks: bool = False) -> str | None:
+    """The role in which ``actor`` reaches this record for ``action`` (None: out of reach)."""
+    if SYSTEM in actor.roles:
+        return SYSTEM
+    for role in PERMITS[action]:
+        if role in actor.roles and reaches(reach(_only(actor, role), action, tasks), area, customer, group):
+            return role
+    return None
+
+
+def _only(actor: Actor, role: str) -> Actor:
+    return Actor(actor.subject, frozenset({role}), actor.groups, actor.areas, actor.customers, actor.rights)
