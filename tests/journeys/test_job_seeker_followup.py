@@ -627,3 +627,33 @@ def test_activation_and_integration_plans_are_handed_over_on_the_interview_day(j
     assert outbox(journey)[-1] == ("2026-01-07", handover_type, recipient)
     assert journey.set_by("record_handover", "handover")[0]["process"] == recipient
 
+
+
+def test_one_ladder_per_person_a_failure_in_a_second_job_search_within_12_months_is_the_second_rung(journey):
+    """One person, two job searches. The first (registered Mon 5.1.2026, plan 19.1.): nothing reported for
+    19.2.–18.3. → the 1st failure (18.3.2026), 7 days without benefit; employed on 10.4., the job search
+    ends. Registered again Mon 4.5.2026, plan 18.5.: nothing reported for 18.6.–17.7. → within 12 months of
+    the first failure, so the 2nd (17.7.2026): a 6-week work requirement — the count lives in the customer
+    record ("Asiakkaan tiedot"), not in one case, so re-registering does not reset it."""
+    journey.start({"applies_for_benefit": True}, user=CUSTOMER)
+    journey.on("2026-01-19T10:00:00+02:00")
+    interview_and_plan(journey)
+    journey.on("2026-02-16T09:00:00+02:00")
+    journey.do("report_job_applications", CUSTOMER, FOUR_APPLICATIONS)
+    journey.on("2026-03-19T09:00:00+02:00")  # 19.2.–18.3. never reported
+    assert sanctions(journey)[-1] == ("2026-03-19", "asiakas", "2026-03-18", 1, SEVEN_DAYS)
+    journey.on("2026-04-10T09:00:00+03:00")
+    journey.service.send_message(SYSTEM, "employed", CUSTOMER, {"employment_start": "2026-04-20"})
+    assert journey.instance()["status"] == "completed"
+
+    journey.on("2026-05-04T09:00:00+03:00")  # the job ended; the same person registers again
+    journey.start({"applies_for_benefit": True}, user=CUSTOMER)
+    journey.on("2026-05-18T10:00:00+03:00")
+    interview_and_plan(journey)
+    journey.on("2026-06-16T09:00:00+03:00")
+    journey.do("report_job_applications", CUSTOMER, FOUR_APPLICATIONS)  # 18.5.–17.6. met
+    journey.on("2026-07-20T09:00:00+03:00")  # 18.6.–17.7. never reported
+    assert sanctions(journey)[-2:] == [("2026-07-18", "kela", "2026-07-17", 2, SIX_WEEKS),
+                                       ("2026-07-18", "asiakas", "2026-07-17", 2, SIX_WEEKS)]
+    (second,) = journey.history("decision_evaluated", "determine_sanction")
+    assert second["data"]["inputs"] == {"Laiminlyöntipäivä": "2026-07-17", "Monesko laiminlyönti 12 kuukauden aikana": 2}

@@ -16,6 +16,7 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
 from .. import forms
+from . import records
 from .decisions import DecisionTaskEngine, load_dmn
 from .dmn import DmnError
 from .expressions import BPMN_NS, SPIFF_NS, bpmn_expressions, spec_expressions
@@ -105,7 +106,10 @@ def user_tasks(bpmn_root) -> list[tuple]:
 
 
 class TvaBpmnParser(SpiffBpmnParser):
-    """SpiffWorkflow's BPMN parser with tva-flow's own DMN engine (FEEL, every hit policy, a trace)."""
+    """SpiffWorkflow's BPMN parser with tva-flow's own DMN engine (FEEL, every hit policy, a trace) and the
+    customer record as a BPMN data store (:mod:`.records`)."""
+
+    DATA_STORE_CLASSES = {records.STORE_NAME: records.CustomerRecordStore}
 
     def __init__(self):
         super().__init__()

@@ -21,6 +21,8 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
 from SpiffWorkflow.bpmn.util import BpmnEvent
 from SpiffWorkflow.util.task import TaskState
 
+from . import records
+
 from . import clock
 from .decisions import TRACE_KEY
 from .definitions import FORM_PROPERTY, UI_FORM_PROPERTY
@@ -273,6 +275,7 @@ class Runtime:
                 step.events.append(Event("task_created", task.task_spec.bpmn_id, task.task_spec.bpmn_name,
                                          data={"task_id": str(task_id), "candidate_group": _lane(task)}))
         self._project(workflow, step, open_after)
+        step.records = records.recorded()
         return step
 
     def _completed_event(self, task) -> Event:

@@ -64,3 +64,4 @@ class Step:
     timers: list[Timer] = field(default_factory=list)
     subscriptions: list[Subscription] = field(default_factory=list)
     variables: dict = field(default_factory=dict)
+    records: list[dict] = field(default_factory=list)  # events appended to the customer record

@@ -19,16 +19,18 @@ from sqlalchemy import event as sa_event, func, select
 
 from ..auth import policy
 from ..auth.actor import SYSTEM, Actor
+from ..engine import records
 from ..engine.clock import Clock, SystemClock
 from ..engine.definitions import ProcessBundle, parse_bundle
 from ..engine.runtime import EngineError, Runtime, Step
 from ..errors import Conflict, NotFound, TooLarge
 from ..store.db import Database, lost_race
-from ..store.models import (AuditRow, DefinitionFile, HistoryEvent, MessageSubscription, OutboxEntry, PendingTimer,
+from ..store.models import (AuditRow, CustomerEvent, DefinitionFile, HistoryEvent, MessageSubscription, OutboxEntry, PendingTimer,
                             ProcessDefinition, ProcessInstance, UserTask)
 
 log = logging.getLogger(__name__)
 RETRIES = 4
+RECORD_LIMIT = 1000  # a person's newest customer-record events a step sees (years of a service process)
 
 
 @dataclass(frozen=True)
@@ -140,6 +142,10 @@ class ServiceCore:
               lambda m: MessageSubscription(instance_id=instance.id, task_id=m.task_id, element_id=m.element_id,
                                             message_name=m.message_name, business_key=instance.business_key,
                                             area=instance.area, created_at=now))
+        for event in step.records:
+            s.add(CustomerEvent(business_key=instance.business_key, area=instance.area, at=now, kind=event["kind"],
+                                date=str(event["date"]), instance_id=instance.id, process_key=instance.process_key,
+                                data=event))
         for message in step.outgoing:
             s.add(OutboxEntry(instance_id=instance.id, process_key=instance.process_key,
                               business_key=instance.business_key, area=instance.area, at=now, type=message.type,
@@ -147,6 +153,18 @@ class ServiceCore:
         s.flush()
         for message in step.outgoing:
             self._dispatch(s, instance, message, by, depth)
+
+    @contextmanager
+    def _customer_record(self, s, instance: ProcessInstance):
+        """The person's record for one step of ``instance``: read (lazily) from every case of theirs; what
+        the step appends is written by :meth:`_apply` in the same transaction."""
+        def load() -> list[dict]:
+            rows = s.scalars(select(CustomerEvent).where(CustomerEvent.business_key == instance.business_key)
+                             .order_by(CustomerEvent.id.desc()).limit(RECORD_LIMIT)).all()
+            return [{**row.data, "id": row.id, "kind": row.kind, "date": row.date, "case": row.instance_id,
+                     "process": row.process_key} for row in reversed(rows)]
+        with records.using(records.RecordSession(instance.business_key, load)):
+            yield
 
     def _fail(self, s, instance: ProcessInstance, exc: EngineError, by: By) -> None:
         instance.status, instance.error, instance.updated_at = "failed", str(exc), self.now()

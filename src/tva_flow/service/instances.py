@@ -70,7 +70,8 @@ class Instances(ServiceCore):
         s.add(instance)
         s.flush()
         try:
-            workflow, step = self.runtime.start(spec, subprocess_specs, variables)
+            with self._customer_record(s, instance):
+                workflow, step = self.runtime.start(spec, subprocess_specs, variables)
         except EngineError as exc:
             if refuse:
                 raise ProcessFailed(f"the process failed on its first steps: {exc}",

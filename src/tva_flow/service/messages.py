@@ -79,7 +79,8 @@ class Messages(ServiceCore):
             return None
         workflow = self._load(s, instance)
         try:
-            step = self.runtime.deliver_message(workflow, subscription.task_id, name, variables)
+            with self._customer_record(s, instance):
+                step = self.runtime.deliver_message(workflow, subscription.task_id, name, variables)
         except LookupError:
             return None
         self._apply(s, instance, workflow, step, by, depth=depth)

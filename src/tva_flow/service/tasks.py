@@ -93,7 +93,8 @@ class Tasks(ServiceCore):
                     raise Conflict(f"instance is {instance.status}")
                 workflow = self._load(s, instance)
                 try:
-                    step = self.runtime.complete_user_task(workflow, task.id, data, user)
+                    with self._customer_record(s, instance):
+                        step = self.runtime.complete_user_task(workflow, task.id, data, user)
                 except LookupError as exc:
                     raise Conflict("task is no longer open in the process") from exc
                 if task.assignee is None:

@@ -126,7 +126,8 @@ class Time(ServiceCore):
                           "name": timer.name, "due_at": _helsinki(timer.due_at), "fired_at": _helsinki(now)}
                 workflow = self._load(s, instance)
                 try:
-                    step = self.runtime.fire_timer(workflow, timer.task_id)
+                    with self._customer_record(s, instance):
+                        step = self.runtime.fire_timer(workflow, timer.task_id)
                 except TimerNotDue as exc:  # the projection was behind the process: put it right
                     log.warning("timer %s of instance %s is due at %s, not %s", timer.element_id, instance.id,
                                 exc.due, timer.due_at)

@@ -184,6 +184,24 @@ class OutboxEntry(Base):
     payload: Mapped[dict | None]
 
 
+class CustomerEvent(Base):
+    """The customer record: what outlives one case (failures, sanctions, registrations), per person.
+    Append-only, written in the same transaction as the step that recorded it (engine/records.py)."""
+
+    __tablename__ = "customer_events"
+    __table_args__ = (Index("ix_customer_events_customer", "business_key", "id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    business_key: Mapped[str] = mapped_column(String(255))
+    area: Mapped[str | None] = mapped_column(String(64))
+    at: Mapped[datetime]  # when it was recorded
+    kind: Mapped[str] = mapped_column(String(32))
+    date: Mapped[str] = mapped_column(String(10))  # the event's own date (ISO), e.g. the failure's
+    instance_id: Mapped[str] = mapped_column(ForeignKey("process_instances.id"))
+    process_key: Mapped[str] = mapped_column(String(255))
+    element_id: Mapped[str | None] = mapped_column(String(255))
+    data: Mapped[dict]
+
+
 class ClockRow(Base):
     """The simulated clock's time, shared by every worker on the database (one row, id 1)."""
 
