@@ -1,6 +1,8 @@
 """Process owners deploy definitions: versions by content, refusals that name the problem."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests.conftest import DEFINITION_DIRS, FIXTURES
@@ -168,3 +170,20 @@ def test_a_loop_input_no_element_declares_is_refused_because_a_modeller_would_dr
         b'<bpmn:property id="payment_periods" name="payment_periods"/>', b"")
     (problem,) = validate_files(files)
     assert "element 'payment_period_payout': loopDataInputRef 'payment_periods' names no element" in problem
+
+
+def test_a_call_activity_calls_a_process_deployed_in_another_file_and_a_missing_one_is_refused(make_service,
+                                                                                              sqlite_url):
+    """A shared subprocess (e.g. the hearing) lives in its own diagram; each caller's version includes it."""
+    from tests.identities import AREA
+    calls = Path(__file__).parent / "fixtures" / "calls"
+    service = make_service(sqlite_url, [calls])
+    caller = [p for p in service.deploy_paths(SYSTEM, [calls])["processes"] if p["process_key"] == "fixture_caller"]
+    assert set(caller[0]["files"]) == {"fixture_caller.bpmn", "fixture_callee.bpmn"}
+    started = service.start_instance(SYSTEM, "fixture_caller", "010190-123A", {}, area=AREA)
+    [task] = started["open_tasks"]
+    assert (task["element_id"], task["candidate_group"]) == ("check", "asiantuntija")
+    assert service.complete_task(SYSTEM, task["id"], {})["status"] == "completed"
+    alone = {"fixture_caller.bpmn": (calls / "fixture_caller.bpmn").read_bytes()}
+    (problem,) = validate_files(alone)
+    assert "calls process 'fixture_callee', which is not deployed" in problem

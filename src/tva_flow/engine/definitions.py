@@ -262,39 +262,63 @@ def build_bundles(files: dict[str, bytes]) -> list[ProcessBundle]:
                                       element_id=decision_id, line=_line_of(root, decision_id))
             decisions[decision_id] = name
     schemas = {name: _parse_json(name, content) for name, content in form_files.items()}
-    bundles = []
+    processes: dict[str, tuple[str, object]] = {}  # process id -> (BPMN file name, its element)
+    roots = {}
     for name, content in sorted(files.items()):
         if kind_of(name) != "bpmn":
             continue
-        root = _xml(name, content)
+        root = roots[name] = _xml(name, content)
         check_references(name, root)
         check_lengths(name, root)
         check_expressions(name, root)
         for process in root.iter(f"{{{BPMN_NS}}}process"):
+            processes.setdefault(process.get("id"), (name, process))
+
+    def add_needs(bundle: ProcessBundle, name: str, process) -> None:
+        """The DMN files a process's decisions are in and the forms its tasks name, into ``bundle``."""
+        for decision_id in called_decisions(process):
+            dmn_name = decisions.get(decision_id)
+            if dmn_name is None:
+                raise DefinitionError(name, f"decision '{decision_id}' is not deployed",
+                                      element_id=_element_calling(process, decision_id),
+                                      line=_line_of(process, _element_calling(process, decision_id)))
+            bundle.files[dmn_name] = dmn_files[dmn_name]
+        for task, props in user_tasks(process):
+            for prop in (FORM_PROPERTY, UI_FORM_PROPERTY):
+                form = props.get(prop)
+                if form is None:
+                    continue
+                if form not in form_files:
+                    raise DefinitionError(name, f"form file '{form}' is not deployed", element_id=task.get("id"),
+                                          line=task.sourceline)
+                bundle.files[form] = form_files[form]
+                if prop == FORM_PROPERTY and isinstance(schemas[form], dict):  # and the forms it $refs
+                    for other in forms.referenced_forms(schemas[form], schemas) & form_files.keys():
+                        bundle.files[other] = form_files[other]
+
+    bundles = []
+    for name, root in roots.items():
+        for process in root.iter(f"{{{BPMN_NS}}}process"):
             if process.get("isExecutable", "true") == "false":
                 continue
             key = process.get("id")
-            bundle = ProcessBundle(key, process.get("name") or key, name, {name: content},
+            bundle = ProcessBundle(key, process.get("name") or key, name, {name: files[name]},
                                    message_starts=start_messages(root, process))
-            for decision_id in called_decisions(process):
-                dmn_name = decisions.get(decision_id)
-                if dmn_name is None:
-                    raise DefinitionError(name, f"decision '{decision_id}' is not deployed",
-                                          element_id=_element_calling(process, decision_id),
-                                          line=_line_of(process, _element_calling(process, decision_id)))
-                bundle.files[dmn_name] = dmn_files[dmn_name]
-            for task, props in user_tasks(process):
-                for prop in (FORM_PROPERTY, UI_FORM_PROPERTY):
-                    form = props.get(prop)
-                    if form is None:
+            # the process, and every process its call activities call (in any deployed file), transitively
+            pending, seen = [(name, process)], {key}
+            while pending:
+                file_name, current = pending.pop()
+                bundle.files[file_name] = files[file_name]
+                add_needs(bundle, file_name, current)
+                for call in current.iter(f"{{{BPMN_NS}}}callActivity"):
+                    called = call.get("calledElement")
+                    if called in seen:
                         continue
-                    if form not in form_files:
-                        raise DefinitionError(name, f"form file '{form}' is not deployed", element_id=task.get("id"),
-                                              line=task.sourceline)
-                    bundle.files[form] = form_files[form]
-                    if prop == FORM_PROPERTY and isinstance(schemas[form], dict):  # and the forms it $refs
-                        for other in forms.referenced_forms(schemas[form], schemas) & form_files.keys():
-                            bundle.files[other] = form_files[other]
+                    if called not in processes:
+                        raise DefinitionError(file_name, f"the call activity calls process '{called}', which is not "
+                                              "deployed", element_id=call.get("id"), line=call.sourceline)
+                    seen.add(called)
+                    pending.append(processes[called])
             check_parsed_expressions(name, root, *parse_bundle(bundle))
             bundles.append(bundle)
     return bundles
