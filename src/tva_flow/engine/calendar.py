@@ -14,6 +14,7 @@ import holidays
 # expression from looping day by day for minutes (add_working_days(d, 10**9)).
 MAX_WORKING_DAYS = 10_000  # about 40 years
 MAX_SPAN_DAYS = 366 * 100
+MAX_NON_WORKING_RUN = 14  # the longest run of days off in the calendar is 5 (Christmas on a weekend)
 
 
 @lru_cache(maxsize=64)
@@ -30,6 +31,22 @@ def is_working_day(day) -> bool:
     """Mon–Fri and not a Finnish public holiday (Christmas Eve and Midsummer Eve count as holidays)."""
     d = _d(day)
     return d.weekday() < 5 and d not in _holidays(d.year)
+
+
+def next_working_day(day) -> str:
+    """``day`` itself if it is a working day, otherwise the first working day after it.
+
+    Act 150/1930 on the calculation of time limits, 5 §: when the last day of a time limit falls on a
+    Saturday, a Sunday or a public holiday (Independence Day, May Day, Christmas Eve and Midsummer Eve
+    included), the act may still be done on the next working day. Every statutory deadline goes
+    through this: a payment application due on Sat 31.10.2026 (All Saints' Day) is in time on Mon 2.11.2026.
+    """
+    d = _d(day)
+    for _ in range(MAX_NON_WORKING_RUN):
+        if is_working_day(d):
+            return d.isoformat()
+        d += timedelta(days=1)
+    raise ValueError(f"no working day within {MAX_NON_WORKING_RUN} days of {_d(day).isoformat()}")
 
 
 def add_working_days(day, n: int) -> str:

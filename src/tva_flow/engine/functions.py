@@ -88,8 +88,8 @@ def earlier_date(a, b) -> str:
 
 
 def _calendar_functions():
-    from .calendar import add_working_days, is_working_day, working_days_between
-    return add_working_days, is_working_day, working_days_between
+    from .calendar import add_working_days, is_working_day, next_working_day, working_days_between
+    return add_working_days, is_working_day, next_working_day, working_days_between
 
 
 EXPRESSION_FUNCTIONS = {

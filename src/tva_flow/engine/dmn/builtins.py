@@ -7,6 +7,7 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, Decimal
 
 from dateutil.relativedelta import relativedelta
 
+from ..calendar import next_working_day
 from .values import CTX, feel_compare, feel_equal, kind, parse_date, parse_datetime, parse_duration, parse_time
 
 
@@ -145,6 +146,22 @@ def f_list_contains(xs, x):
     return any(feel_equal(item, x) is True for item in xs)
 
 
+def f_next_working_day(d):
+    """`next_working_day(d)`: d itself if it is a working day, else the next one (Act 150/1930 5 §).
+
+    The one Finnish calendar of engine/calendar.py; the same function BPMN expressions call, with the same
+    answer: the ISO date text ("2026-11-02"), which is what a date output carries into process data. Compare
+    it as a date with `date(next_working_day(d))`. (One word with underscores, not `next working day`:
+    SpiffWorkflow's own DMN parser, which modellers' tools use, reads output entries as Python.)"""
+    if isinstance(d, str):
+        d = parse_date(d)
+    if isinstance(d, datetime):
+        d = d.date()
+    if not isinstance(d, date):
+        return None
+    return next_working_day(d)
+
+
 def _abs(n):
     return abs(n) if kind(n) in ("number", "dayTimeDuration") else None
 
@@ -179,6 +196,7 @@ BUILTINS = {
     "not": (f_not, False),
     "list contains": (f_list_contains, False),
     "all": (_all, False),
+    "next_working_day": (f_next_working_day, True),
     "any": (_any, False),
 }
 
