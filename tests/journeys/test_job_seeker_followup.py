@@ -69,6 +69,14 @@ def sanctions(journey: Journey) -> list[tuple]:
             if o["payload"].get("failure_number") is not None]
 
 
+def heard_without_an_answer(journey: Journey, on: str) -> None:
+    """The customer did not answer the request for explanation in time; on ``on`` (after its deadline) the
+    caseworker assesses the matter on what is known and finds no acceptable reason: the sanction goes ahead."""
+    journey.on(on)
+    journey.do("assess_explanation", CASEWORKER, {"acceptable_reason": False,
+                                                   "assessment": "Selvitystä ei saatu määräpäivään mennessä"})
+
+
 def interview_and_plan(journey: Journey, interview: dict | None = None, plan: dict | bool | None = None) -> None:
     """The caseworker holds the initial interview and, unless ``plan`` is False (a hand-over), draws up the
     employment plan."""
@@ -241,7 +249,9 @@ def test_failures_to_28_2_2026_climb_the_old_ladder_and_the_first_from_1_3_2026_
     2.11.2025 (2 applications, no reason) a reminder, to the customer only; 2.12.2025 (reason not accepted)
     7 days; 2.1.2026 (nothing reported) 14 days; 2.2.2026 a 12-week work requirement — each on the ladder
     to 28.2.2026; 2.3.2026, the 5th within 12 months, on the ladder from 1.3.2026: a 6-week work
-    requirement. Each statement to Kela and notice to the customer is sent the day after the period."""
+    requirement. Where the customer gave no reason, they are heard first (a request for explanation, 7 days
+    to answer, moved to the next working day) and the statement goes out only when the caseworker has
+    assessed the matter after the deadline; where a reason was given and not accepted, the day after."""
     journey = journey_on(make_service, sqlite_url, frozen, "2025-10-01T09:00:00+03:00")
     journey.start({"applies_for_benefit": True}, user=CUSTOMER)
     journey.on("2025-10-03T10:00:00+03:00")
@@ -249,25 +259,35 @@ def test_failures_to_28_2_2026_climb_the_old_ladder_and_the_first_from_1_3_2026_
 
     journey.on("2025-10-20T09:00:00+03:00")
     journey.do("report_job_applications", CUSTOMER, {"applications_count": 2})
+    journey.on("2025-11-03T09:00:00+02:00")  # 2 of 4 and no reason: the customer is asked first
+    request = payloads(journey, type="clarification_request")[-1]
+    assert (request["matter"], request["requested_on"], request["answer_by"]) == (
+        "job_search_obligation", "2025-11-03", "2025-11-10")
+    assert sanctions(journey) == []  # nothing goes to anyone before the hearing
+    heard_without_an_answer(journey, "2025-11-11T09:00:00+02:00")
     journey.on("2025-11-25T09:00:00+02:00")
     journey.do("report_job_applications", CUSTOMER, {"applications_count": 1,
                                                      "reason_for_fewer_applications": "Ei sopivia paikkoja"})
     journey.on("2025-12-03T09:00:00+02:00")
     journey.do("assess_reason_for_fewer_applications", CASEWORKER,
                {"reason_acceptable": False, "assessment_reasoning": "Ei hyväksyttävä syy"})
-    journey.on("2026-03-04T09:00:00+02:00")  # nothing reported from December on
+    # nothing reported from December on: heard from 3.1. (due Sat 10.1. → Mon 12.1.), 3.2. and 3.3.
+    for assessed_on in ("2026-01-13", "2026-02-11", "2026-03-11"):
+        heard_without_an_answer(journey, f"{assessed_on}T09:00:00+02:00")
 
     assert sanctions(journey) == [
-        ("2025-11-03", "asiakas", "2025-11-02", 1, "muistutus"),
+        ("2025-11-11", "asiakas", "2025-11-02", 1, "muistutus"),
         ("2025-12-03", "kela", "2025-12-02", 2, SEVEN_DAYS),
         ("2025-12-03", "asiakas", "2025-12-02", 2, SEVEN_DAYS),
-        ("2026-01-03", "kela", "2026-01-02", 3, FOURTEEN_DAYS),
-        ("2026-01-03", "asiakas", "2026-01-02", 3, FOURTEEN_DAYS),
-        ("2026-02-03", "kela", "2026-02-02", 4, TWELVE_WEEKS),
-        ("2026-02-03", "asiakas", "2026-02-02", 4, TWELVE_WEEKS),
-        ("2026-03-03", "kela", "2026-03-02", 5, SIX_WEEKS),
-        ("2026-03-03", "asiakas", "2026-03-02", 5, SIX_WEEKS),
+        ("2026-01-13", "kela", "2026-01-02", 3, FOURTEEN_DAYS),
+        ("2026-01-13", "asiakas", "2026-01-02", 3, FOURTEEN_DAYS),
+        ("2026-02-11", "kela", "2026-02-02", 4, TWELVE_WEEKS),
+        ("2026-02-11", "asiakas", "2026-02-02", 4, TWELVE_WEEKS),
+        ("2026-03-11", "kela", "2026-03-02", 5, SIX_WEEKS),
+        ("2026-03-11", "asiakas", "2026-03-02", 5, SIX_WEEKS),
     ]
+    assert [r["answer_by"] for r in payloads(journey, type="clarification_request")] == [
+        "2025-11-10", "2026-01-12", "2026-02-10", "2026-03-10"]
     statements = payloads(journey, recipient="kela", type="labour_policy_statement")
     assert [(s["statement_type"], s.get("benefit_days_lost"), s.get("work_requirement_weeks"))
             for s in statements] == [("registration", None, None), ("sanction", 7, 0), ("sanction", 14, 0),
@@ -282,10 +302,11 @@ def test_failures_to_28_2_2026_climb_the_old_ladder_and_the_first_from_1_3_2026_
 
 def test_failures_from_1_3_2026_cost_7_days_then_a_6_week_work_requirement_and_an_accepted_reason_none(journey):
     """Registered Mon 5.1.2026, plan Mon 19.1.2026 (review periods 19.1.–18.2., 19.2.–18.3., …).
-    19.1.–18.2.: 4 applications, met. 19.2.–18.3.: 2, no reason: the 1st failure (18.3.2026), 7 days without
-    benefit; statement to Kela and notice to the customer on Thu 19.3. 19.3.–18.4.: 1 with a doctor's note,
-    accepted on 20.4.: no sanction. 19.4.–18.5.: nothing reported: the 2nd failure, a 6-week work
-    requirement, sent on Tue 19.5.2026."""
+    19.1.–18.2.: 4 applications, met. 19.2.–18.3.: 2, no reason: the customer is asked for an explanation on
+    Thu 19.3. (due Thu 26.3.), gives none; the caseworker assesses on Fri 27.3.: the 1st failure (18.3.2026),
+    7 days without benefit; statement to Kela and notice to the customer that day. 19.3.–18.4.: 1 with a
+    doctor's note, accepted on 20.4.: no sanction. 19.4.–18.5.: nothing reported: heard from Tue 19.5. (due
+    Tue 26.5.), the 2nd failure, a 6-week work requirement, sent on Wed 27.5.2026."""
     journey.start({"applies_for_benefit": True}, user=CUSTOMER)
     journey.on("2026-01-19T10:00:00+02:00")
     interview_and_plan(journey)
@@ -300,8 +321,11 @@ def test_failures_from_1_3_2026_cost_7_days_then_a_6_week_work_requirement_and_a
     assert journey.task("report_job_applications")["due_date"] == "2026-03-18"
     journey.do("report_job_applications", CUSTOMER, {"applications_count": 2})
     journey.on("2026-03-19T09:00:00+02:00")
-    assert sanctions(journey) == [("2026-03-19", "kela", "2026-03-18", 1, SEVEN_DAYS),
-                                  ("2026-03-19", "asiakas", "2026-03-18", 1, SEVEN_DAYS)]
+    assert sanctions(journey) == []
+    assert journey.task("give_explanation")["due_date"] == "2026-03-26"
+    heard_without_an_answer(journey, "2026-03-27T09:00:00+02:00")
+    assert sanctions(journey) == [("2026-03-27", "kela", "2026-03-18", 1, SEVEN_DAYS),
+                                  ("2026-03-27", "asiakas", "2026-03-18", 1, SEVEN_DAYS)]
     statement = payloads(journey, type="labour_policy_statement", recipient="kela")[-1]
     assert statement["statement_type"] == "sanction" and statement["benefit_days_lost"] == 7
     assert (statement["review_period_start"], statement["review_period_end"]) == ("2026-02-19", "2026-03-18")
@@ -315,9 +339,11 @@ def test_failures_from_1_3_2026_cost_7_days_then_a_6_week_work_requirement_and_a
                {"reason_acceptable": True, "assessment_reasoning": "Lääkärintodistus"})
     assert len(sanctions(journey)) == 2
 
-    journey.on("2026-05-20T09:00:00+03:00")  # 19.4.–18.5. is never reported
-    assert sanctions(journey)[2:] == [("2026-05-19", "kela", "2026-05-18", 2, SIX_WEEKS),
-                                      ("2026-05-19", "asiakas", "2026-05-18", 2, SIX_WEEKS)]
+    journey.on("2026-05-20T09:00:00+03:00")  # 19.4.–18.5. is never reported: heard first
+    assert len(sanctions(journey)) == 2
+    heard_without_an_answer(journey, "2026-05-27T09:00:00+03:00")
+    assert sanctions(journey)[2:] == [("2026-05-27", "kela", "2026-05-18", 2, SIX_WEEKS),
+                                      ("2026-05-27", "asiakas", "2026-05-18", 2, SIX_WEEKS)]
     assert payloads(journey, recipient="kela")[-1]["work_requirement_weeks"] == 6
     (unreported,) = journey.history("timer_fired", "review_period_ended_unreported")[-1:]
     assert unreported["at"] == "2026-05-19T00:00:00+03:00"
@@ -640,8 +666,9 @@ def test_one_ladder_per_person_a_failure_in_a_second_job_search_within_12_months
     interview_and_plan(journey)
     journey.on("2026-02-16T09:00:00+02:00")
     journey.do("report_job_applications", CUSTOMER, FOUR_APPLICATIONS)
-    journey.on("2026-03-19T09:00:00+02:00")  # 19.2.–18.3. never reported
-    assert sanctions(journey)[-1] == ("2026-03-19", "asiakas", "2026-03-18", 1, SEVEN_DAYS)
+    journey.on("2026-03-19T09:00:00+02:00")  # 19.2.–18.3. never reported: heard, no answer by 26.3.
+    heard_without_an_answer(journey, "2026-03-27T09:00:00+02:00")
+    assert sanctions(journey)[-1] == ("2026-03-27", "asiakas", "2026-03-18", 1, SEVEN_DAYS)
     journey.on("2026-04-10T09:00:00+03:00")
     journey.service.send_message(SYSTEM, "employed", CUSTOMER, {"employment_start": "2026-04-20"})
     assert journey.instance()["status"] == "completed"
@@ -652,8 +679,32 @@ def test_one_ladder_per_person_a_failure_in_a_second_job_search_within_12_months
     interview_and_plan(journey)
     journey.on("2026-06-16T09:00:00+03:00")
     journey.do("report_job_applications", CUSTOMER, FOUR_APPLICATIONS)  # 18.5.–17.6. met
-    journey.on("2026-07-20T09:00:00+03:00")  # 18.6.–17.7. never reported
-    assert sanctions(journey)[-2:] == [("2026-07-18", "kela", "2026-07-17", 2, SIX_WEEKS),
-                                       ("2026-07-18", "asiakas", "2026-07-17", 2, SIX_WEEKS)]
+    # 18.6.–17.7. never reported: heard from Sat 18.7. (due Sat 25.7. → Mon 27.7.), assessed Tue 28.7.
+    heard_without_an_answer(journey, "2026-07-28T09:00:00+03:00")
+    assert sanctions(journey)[-2:] == [("2026-07-28", "kela", "2026-07-17", 2, SIX_WEEKS),
+                                       ("2026-07-28", "asiakas", "2026-07-17", 2, SIX_WEEKS)]
     (second,) = journey.history("decision_evaluated", "determine_sanction")
     assert second["data"]["inputs"] == {"Laiminlyöntipäivä": "2026-07-17", "Monesko laiminlyönti 12 kuukauden aikana": 2}
+
+
+def test_an_unreported_month_is_a_request_for_explanation_and_an_acceptable_answer_means_no_sanction(journey):
+    """Plan Mon 19.1.2026; 19.1.–18.2. is never reported. A month without a report is not a failure by
+    itself (hallintolaki 34 §): on Thu 19.2. the customer is asked for an explanation, due Thu 26.2.; they
+    answer on 23.2. (hospitalised), the caseworker accepts it on 24.2.: no failure, no statement, nothing
+    in the customer record."""
+    journey.start({"applies_for_benefit": True}, user=CUSTOMER)
+    journey.on("2026-01-19T10:00:00+02:00")
+    interview_and_plan(journey)
+    journey.on("2026-02-19T09:00:00+02:00")
+    [request] = payloads(journey, type="clarification_request")[-1:]
+    assert (request["requested_on"], request["answer_by"]) == ("2026-02-19", "2026-02-26")
+    explanation = journey.task("give_explanation")
+    assert (explanation["candidate_group"], explanation["due_date"]) == ("asiakas", "2026-02-26")
+    journey.on("2026-02-23T09:00:00+02:00")
+    journey.do("give_explanation", CUSTOMER, {"explanation": "Olin sairaalassa 2.–16.2."})
+    journey.on("2026-02-24T09:00:00+02:00")
+    journey.do("assess_explanation", CASEWORKER, {"acceptable_reason": True, "assessment": "Sairaalahoito"})
+    journey.on("2026-03-20T09:00:00+02:00")
+    journey.do("report_job_applications", CUSTOMER, FOUR_APPLICATIONS)  # the next period goes on as usual
+    assert sanctions(journey) == []
+    assert journey.history("decision_evaluated", "determine_sanction") == []
