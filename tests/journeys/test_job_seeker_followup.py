@@ -159,14 +159,14 @@ def test_a_weekend_registration_counts_its_working_days_from_monday(make_service
 
 
 # -- the 2025 schedule ----------------------------------------------------------------------------------
-def test_2025_job_search_from_mon_1_12_2025_has_5_working_days_and_supplementary_discussions_into_2026(
+def test_2025_job_search_from_mon_1_12_2025_has_5_working_days_and_no_fixed_supplementary_discussions_in_2026(
         make_service, sqlite_url, frozen):
     """Registered Mon 1.12.2025: 5 working days end Mon 8.12.2025. Interviewed Thu 4.12.2025, the 2025
-    schedule gives 5 supplementary discussions about every 2 weeks in the 3 months after the interview
-    (18.12., 31.12. as 1.1. is a holiday, 15.1., 29.1., 12.2.2026), a job-search discussion every 3 months
-    (4.3., 4.6., 4.9.2026) and 2 more supplementary ones in the month from 1.6.2026 (6 months of job search:
-    Fri 12.6. and Fri 26.6., the working days by Sun 14.6. and Sun 28.6.). The schedule stays with the job
-    search after 1.1.2026. The customer reports 4 applications every month: no sanctions."""
+    schedule would give 5 supplementary discussions about every 2 weeks (18.12., 31.12. as 1.1. is a
+    holiday, 15.1., 29.1., 12.2.2026) and 2 more in June 2026 — but each appointment follows the law in
+    force on its own date, and from 1.1.2026 supplementary discussions are by service need only: only
+    18.12. and 31.12.2025 are held. Job-search discussions every 3 months (4.3., 4.6., 4.9.2026). The
+    customer reports 4 applications every month: no sanctions."""
     journey = journey_on(make_service, sqlite_url, frozen, "2025-12-01T09:00:00+02:00")
     journey.start({"applies_for_benefit": True, "benefit_payer": FUND}, user=CUSTOMER)
     interview = journey.task("initial_interview")
@@ -180,15 +180,15 @@ def test_2025_job_search_from_mon_1_12_2025_has_5_working_days_and_supplementary
     assert schedule["data"]["outputs"] == {
         "supplementary_schedule": "säännöllinen", "supplementary_after_interview": 5,
         "supplementary_interval_days": 14, "later_period_start_months": 6, "later_period_discussions": 2,
-        "job_search_discussion_months": 3, "no_discussions_within_months": 3}
+        "job_search_discussion_months": 3, "no_discussions_within_months": 3, "fixed_schedule_until": "2025-12-31"}
     (planned,) = journey.set_by("schedule_discussions", "supplementary_due_dates")
-    assert planned == ["2025-12-18", "2025-12-31", "2026-01-15", "2026-01-29", "2026-02-12",
-                       "2026-06-12", "2026-06-26"]
+    assert planned == ["2025-12-18", "2025-12-31"]
     assert journey.set_by("schedule_discussions", "next_job_search_discussion_due") == ["2026-03-04"]
 
-    # Each discussion is held on its due day; each month's applications (periods 4th–3rd) are reported at
+    # Each discussion is held on its due day, and the clock also stops on the old schedule's 2026 dates
+    # (15.1., 12.2., 12.6.): nothing is due then. Each month's applications (periods 4th–3rd) are reported at
     # the first visit in the period — in April, May, July and August on the 5th.
-    stops = set(planned) | {"2026-03-04", "2026-06-04", "2026-09-04"}
+    stops = set(planned) | {"2026-01-15", "2026-02-12", "2026-03-04", "2026-06-04", "2026-06-12", "2026-09-04"}
     stops |= {"2026-04-05", "2026-05-05", "2026-07-05", "2026-08-05"}
     held = []
     for day in sorted(stops):
@@ -202,13 +202,8 @@ def test_2025_job_search_from_mon_1_12_2025_has_5_working_days_and_supplementary
     assert held == [
         ("2025-12-18", "supplementary_discussion", "2025-12-18"),
         ("2025-12-31", "supplementary_discussion", "2025-12-31"),
-        ("2026-01-15", "supplementary_discussion", "2026-01-15"),
-        ("2026-01-29", "supplementary_discussion", "2026-01-29"),
-        ("2026-02-12", "supplementary_discussion", "2026-02-12"),
         ("2026-03-04", "job_search_discussion", "2026-03-04"),
         ("2026-06-04", "job_search_discussion", "2026-06-04"),
-        ("2026-06-12", "supplementary_discussion", "2026-06-12"),
-        ("2026-06-26", "supplementary_discussion", "2026-06-26"),
         ("2026-09-04", "job_search_discussion", "2026-09-04"),
     ]
     created = [h["at"] for h in journey.history("task_created", "supplementary_discussion")]
