@@ -31,7 +31,7 @@ INTERVIEW = {"service_need_assessment": "Valmis työnhakuun, ammattitaito ajan t
 PLAN = {"obligation_lowered": False, "agreed_services": ["työnhakuvalmennus"],
         "customer_tasks": "Hae 4 työpaikkaa kuussa"}
 HELD = {"customer_attended": True, "plan_updated": False, "unemployment_ends_within_3_months": False}
-MISSED = {**HELD, "customer_attended": False}
+MISSED = {**HELD, "customer_attended": False, "absence_excused": False}  # no acceptable reason given
 FOUR_APPLICATIONS = {"applications_count": 4, "applications_description": "Neljä myyjän paikkaa"}
 
 SEVEN_DAYS = "7 päivän korvaukseton määräaika"
@@ -491,7 +491,7 @@ def test_a_missed_appointment_on_fri_10_4_2026_ends_the_job_search_at_the_first_
     assert instance["status"] == "completed" and instance["ended_at"] == "2026-04-10T09:00:00+03:00"
     (consequence,) = journey.history("decision_evaluated", "assess_missed_appointment")
     assert consequence["data"]["inputs"] == {"Laiminlyöntipäivä": "2026-04-10",
-                                             "Monesko laiminlyönti työnhaun aikana": 1}
+                                             "Monesko laiminlyönti työnhaun aikana": 1, "Ajan varasi": "asiantuntija"}
     assert consequence["data"]["outputs"]["ends_job_search"] is True
     assert outbox(journey)[-2:] == [("2026-04-10", "sanction_notice", "asiakas"),
                                     ("2026-04-10", "status_change_statement", "kela")]
@@ -530,6 +530,58 @@ def test_before_1_3_2026_a_missed_appointment_is_a_reminder_and_only_the_second_
     assert outbox(journey)[-3:] == [("2025-11-21", "sanction_notice", "asiakas"),
                                     ("2025-12-05", "sanction_notice", "asiakas"),
                                     ("2025-12-05", "status_change_statement", "kela")]
+
+
+def test_an_excused_absence_on_fri_10_4_2026_moves_the_discussion_to_a_new_time_with_no_consequence(journey):
+    """Plan Mon 12.1.2026; the job-search discussion of Fri 10.4.2026 is missed, but the customer phoned in
+    sick that morning: the caseworker records an excused absence and a new time, Wed 15.4. The discussion
+    opens again for that day; no notice, no consequence, nothing in the customer record, the job search
+    goes on."""
+    journey.start({"applies_for_benefit": True}, user=CUSTOMER)
+    journey.on("2026-01-12T10:00:00+02:00")
+    interview_and_plan(journey)
+    for month in ("02", "03", "04"):
+        journey.on(f"2026-{month}-10T09:00:00+02:00")
+        journey.do("report_job_applications", CUSTOMER, FOUR_APPLICATIONS)
+    assert journey.task("job_search_discussion")["due_date"] == "2026-04-10"
+    journey.do("job_search_discussion", CASEWORKER, {**HELD, "customer_attended": False, "absence_excused": True,
+                                                     "new_appointment_date": "2026-04-15"})
+    assert journey.instance()["status"] == "running"
+    assert "job_search_discussion" not in journey.open_tasks()
+    journey.on("2026-04-15T09:00:00+03:00")
+    assert journey.task("job_search_discussion")["due_date"] == "2026-04-15"
+    journey.do("job_search_discussion", CASEWORKER, HELD)
+    assert [o for o in outbox(journey) if o[1] == "sanction_notice"] == []
+    assert journey.history("decision_evaluated", "assess_missed_appointment") == []
+    from sqlalchemy import select
+    from tva_flow.store.models import CustomerEvent
+    with journey.service.db.read() as s:
+        assert s.scalars(select(CustomerEvent)).all() == []
+
+
+def test_a_no_show_at_a_time_the_customer_booked_ends_the_job_search_at_once_even_before_1_3_2026(
+        make_service, sqlite_url, frozen):
+    """Registered Mon 3.11.2025, interviewed Fri 7.11.2025. The customer booked the supplementary discussion
+    of Fri 21.11.2025 online and did not come: a no-show at a self-booked time ends the job search at the
+    first failure (authority-booked ones only at the second before 1.3.2026). The no-show is a failure in
+    the customer record."""
+    journey = journey_on(make_service, sqlite_url, frozen, "2025-11-03T09:00:00+02:00")
+    journey.start({"applies_for_benefit": True}, user=CUSTOMER)
+    journey.on("2025-11-07T10:00:00+02:00")
+    interview_and_plan(journey)
+    journey.on("2025-11-21T09:00:00+02:00")
+    journey.do("supplementary_discussion", CASEWORKER, {**MISSED, "booked_by": "asiakas"})
+    assert journey.instance()["status"] == "completed"
+    (consequence,) = journey.history("decision_evaluated", "assess_missed_appointment")
+    assert consequence["data"]["outputs"]["ends_job_search"] is True
+    assert consequence["data"]["matched_rules"][0]["rule_id"] == "job_seeker_missed_appointment_rule_4"
+    assert outbox(journey)[-1] == ("2025-11-21", "status_change_statement", "kela")
+    from sqlalchemy import select
+    from tva_flow.store.models import CustomerEvent
+    with journey.service.db.read() as s:
+        [failure] = s.scalars(select(CustomerEvent)).all()
+    assert (failure.kind, failure.date, failure.data["failure"], failure.data["booked_by"]) == (
+        "failure", "2025-11-21", "appointment_no_show", "asiakas")
 
 
 # -- the labour-policy statement after a clarification ---------------------------------------------------
