@@ -4,12 +4,14 @@ completed with data its own form (GET /tasks/{id}) accepts, time moved only thro
 payments read from the outbox.
 
 Basic subsidy (statutory-rules.md §2): applied Mon 5.1.2026 for an employment 1.2.–31.12.2026, decided Wed
-7.1.2026: 50 %, at most 1 260 €/month, 5 months 1.2.–30.6.2026.
+7.1.2026: 50 %, at most 1 260 €/month, 5 months 1.2.–30.6.2026; every payment application due by Wed 30.9.2026.
+A refusal comes only after the employer was asked for more information, which the employer answers over HTTP.
 """
 from __future__ import annotations
 
 
-from tests.journeys.test_pay_subsidy import APPLICATION, CASEWORKER, EMPLOYER, EMPLOYER_OK, PAYMENT_OK, PERSON_OK
+from tests.journeys.test_pay_subsidy import (APPLICATION, CASEWORKER, EMPLOYER, EMPLOYER_OK, PAYMENT_OK, PERSON_OK,
+                                             REASSESSED)
 from tests.identities import AREA, sign_in
 from tests.journeys.http import API, advance, fill, ok, open_task, start as start_case
 from tests.pages import every_page
@@ -23,6 +25,11 @@ def test_pay_subsidy_over_http(client):
     terms = ok(client.post(f"{API}/decisions/pay_subsidy_terms/evaluate", json={"inputs": {
         "decision_date": "2026-01-07", "category": "basic", "unemployed_months_of_last_28": 8}}))
     assert terms["result"] == {"percent": 50, "monthly_cap_eur": 1260, "max_months": 5}
+    # … and the payment deadline: the last pay period ends 15.5.2026 → 31.8.2026; July 2026 → Sat 31.10. → Mon 2.11.
+    for last, due in (("2026-05-15", "2026-08-31"), ("2026-07-15", "2026-11-02")):
+        deadline = ok(client.post(f"{API}/decisions/pay_subsidy_payment_deadline/evaluate", json={"inputs": {
+            "decision_date": "2026-01-07", "last_pay_period_end": last}}))
+        assert deadline["result"] == due
 
     instance = start_case(client, "pay_subsidy", EMPLOYER, EMPLOYER, area=AREA)
     iid = instance["id"]
@@ -42,6 +49,7 @@ def test_pay_subsidy_over_http(client):
                                                                 "type": "pay_subsidy_decision"})
     assert decision["date"] == "2026-01-07" and decision["recipient"] == EMPLOYER
     assert (decision["payload"]["start"], decision["payload"]["end"]) == ("2026-02-01", "2026-06-30")
+    assert decision["payload"]["payment_deadline"] == "2026-09-30"
 
     applications = [("2026-03-03T09:00:00+02:00", "2026-02-01", "2026-02-28", 3000),
                     ("2026-04-02T09:00:00+03:00", "2026-03-01", "2026-03-31", 2400),
@@ -75,3 +83,29 @@ def test_pay_subsidy_over_http(client):
     assert kinds[0] == "started" and kinds[-1] == "ended"
     assert kinds.count("message_sent") == 1 + 3
     assert kinds.count("task_completed") == 3 + 3 * 2
+
+
+def test_a_refusal_over_http_comes_after_the_employer_answers_a_request_for_more_information(client):
+    """The employment would start Tue 6.1.2026, before the decision: on Wed 7.1. the employer is asked for more
+    information (due Wed 21.1.), answers in its own portal on Fri 9.1., and the caseworker decides the same day."""
+    iid = start_case(client, "pay_subsidy", EMPLOYER, EMPLOYER, area=AREA)["id"]
+    fill(client, iid, "submit_application", EMPLOYER, group="tyonantaja",
+         data={**APPLICATION, "employment_start": "2026-01-06"})
+    advance(client, "2026-01-07T10:00:00+02:00")
+    fill(client, iid, "check_person", CASEWORKER, group="asiantuntija", data=PERSON_OK)
+    fill(client, iid, "check_employer", CASEWORKER, group="asiantuntija", data=EMPLOYER_OK)
+    assert every_page(client, f"{API}/outbox", {"business_key": EMPLOYER, "type": "pay_subsidy_decision"}) == []
+    (request,) = every_page(client, f"{API}/outbox", {"business_key": EMPLOYER,
+                                                       "type": "pay_subsidy_information_request"})
+    assert (request["date"], request["payload"]["due_date"]) == ("2026-01-07", "2026-01-21")
+    employer = sign_in(client, EMPLOYER)
+    mine = ok(employer.get(f"{API}/customers/{EMPLOYER}", query_string={"candidate_group": "tyonantaja"}))
+    assert [(t["element_id"], t["due_date"]) for t in mine["open_tasks"]] == [("provide_information", "2026-01-21")]
+    advance(client, "2026-01-09T09:00:00+02:00")
+    fill(client, iid, "provide_information", EMPLOYER, group="tyonantaja",
+         data={"information_answer": "Työsuhde alkoi jo 6.1.2026."})
+    fill(client, iid, "reassess_application", CASEWORKER, group="asiantuntija", data=REASSESSED)
+    (decision,) = every_page(client, f"{API}/outbox", {"business_key": EMPLOYER, "type": "pay_subsidy_decision"})
+    assert decision["date"] == "2026-01-09" and decision["payload"]["outcome"] == "refused"
+    assert decision["payload"]["information_given"] is True
+    assert ok(client.get(f"{API}/process-instances/{iid}"))["status"] == "completed"

@@ -1,8 +1,10 @@
 """Start-up grant (starttiraha) journeys with frozen time: what the applicant and the caseworker see on each date.
 
-Legal values (statutory-rules.md §3, in dmn/): granted 6 months at a time, at most 12 in total; paid
-monthly in arrears for 5 days a week at the basic daily allowance (37,21 €/day); a payment application
-later than 2 months after the period ends is lost.
+Legal values (statutory-rules.md §3, revised 30.11.2026; in dmn/): granted 6 months at a time from the start
+of full-time entrepreneurship (a business started at its own risk before the decision keeps its start), at
+most 12 in total; paid monthly in arrears for 5 days a week at the basic daily allowance (37,21 €/day); a
+payment application later than 2 months after the period ends is lost. A deadline that falls on a Saturday,
+Sunday or public holiday moves to the next working day (Act 150/1930 5 §).
 
 What the applicant is sent — the decisions, each payment, a rejected or lapsed month — is read from the
 outbox, with the date it was sent.
@@ -157,9 +159,10 @@ def test_granted_six_payments_continuation_twelve_months_then_ends(journey):
     assert [o["type"] for o in sent(journey)] == (["startup_grant_decision"] + ["payment"] * 4
                                                   + ["startup_grant_continuation_decision"] + ["payment"] * 8)
 
-    # No second continuation was asked for: the grant period ended at the start of 1.2.2027 …
+    # No second continuation was asked for. The grant period ended on Sun 31.1.2027, so the last day to ask
+    # was Mon 1.2.2027 (Act 150/1930 5 §; before the legal review the timer fired at the start of 1.2.) …
     (period_end,) = [h for h in journey.history("timer_fired", "grant_period_ended")]
-    assert period_end["at"] == "2027-02-01T00:00:00+02:00"
+    assert period_end["at"] == "2027-02-02T00:00:00+02:00"
     # … and the process ended with January 2027's payment on Wed 3.2.2027.
     instance = journey.instance()
     assert instance["status"] == "completed"
@@ -196,33 +199,36 @@ def test_refused_because_the_business_gives_a_reasonable_living_at_once(journey)
     assert "Yritystoiminta antaa heti kohtuullisen toimeentulon" in " ".join(refusal["payload"]["reasons"])
 
 
-def test_a_missed_payment_application_lapses_exactly_two_months_after_the_period_ended(journey):
+def test_a_missed_payment_application_lapses_two_months_after_the_period_ended_or_the_next_working_day(journey):
+    """March ended 31.3.2026; 2 months later is Sun 31.5.2026, so the last day to apply is Mon 1.6.2026 (Act
+    150/1930 5 §; before the legal review March lapsed at the start of 1.6.)."""
     apply_and_get_granted(journey)
     pay_month(journey, "2026-02")
-    # March is never applied for. March ended at the end of 31.3.2026; the window closes 2 months later.
-    journey.on("2026-05-31T23:59:59+03:00")
+    # March is never applied for.
+    journey.on("2026-06-01T23:59:59+03:00")
     march = [t for t in every(journey.service.list_tasks, SYSTEM, instance_id=journey.instance_id)
-             if t["element_id"] == "apply_payment" and t["due_at"] == "2026-06-01T00:00:00+03:00"]
-    assert len(march) == 1, "March's application can still be made on 31.5.2026"
+             if t["element_id"] == "apply_payment" and t["due_at"] == "2026-06-02T00:00:00+03:00"]
+    assert len(march) == 1, "March's application can still be made on Mon 1.6.2026"
+    assert march[0]["due_date"] == "2026-06-01"
     assert journey.history("timer_fired", "application_window_closed") == []
     assert sent(journey, "payment_lapsed") == []
 
-    journey.on("2026-06-01T00:00:00+03:00")
+    journey.on("2026-06-02T00:00:00+03:00")
     (lapse,) = journey.history("timer_fired", "application_window_closed")
-    assert lapse["at"] == "2026-06-01T00:00:00+03:00"
+    assert lapse["at"] == "2026-06-02T00:00:00+03:00"
     (result,) = journey.set_by("record_lapse", "payment_result")
     assert result == {"period": 2, "start": "2026-03-01", "end": "2026-03-31", "status": "lapsed",
-                      "amount_eur": 0, "lapsed_on": "2026-06-01"}
-    # the applicant is told that March lapsed, on 1.6.2026; February was the only payment
+                      "amount_eur": 0, "lapsed_on": "2026-06-02"}
+    # the applicant is told that March lapsed, on 2.6.2026; February was the only payment
     (lapsed,) = sent(journey, "payment_lapsed")
     assert (lapsed["date"], lapsed["at"], lapsed["recipient"], lapsed["element_id"]) == (
-        "2026-06-01", "2026-06-01T00:00:00+03:00", "hakija", "period_lapsed")
+        "2026-06-02", "2026-06-02T00:00:00+03:00", "hakija", "period_lapsed")
     assert lapsed["payload"] == {"recipient": "hakija", **result}
     assert [(o["date"], o["payload"]["start"]) for o in sent(journey, "payment")] == [("2026-03-03", "2026-02-01")]
     assert [h["at"] for h in journey.history("end_event", "period_lapsed")] == []  # inner end events are steps
     assert any(h["element_id"] == "period_lapsed" for h in journey.history("step_completed"))
     cancelled = journey.history("task_cancelled", "apply_payment")
-    assert len(cancelled) == 1 and cancelled[0]["at"] == "2026-06-01T00:00:00+03:00"
+    assert len(cancelled) == 1 and cancelled[0]["at"] == "2026-06-02T00:00:00+03:00"
     assert march[0]["id"] not in [t["id"] for t in every(journey.service.list_tasks, SYSTEM, instance_id=journey.instance_id)]
     # April and May are unaffected: their applications stay open until the start of 1.7. and 1.8.2026.
     later = [t for t in every(journey.service.list_tasks, SYSTEM, instance_id=journey.instance_id) if t["element_id"] == "apply_payment"]
@@ -276,18 +282,20 @@ def test_a_late_month_does_not_hold_up_the_next_month_of_a_continued_grant(journ
     journey.on("2026-09-02T09:00:00+03:00")
     open_applications = sorted(t["due_at"] for t in every(journey.service.list_tasks, SYSTEM, instance_id=journey.instance_id)
                                if t["element_id"] == "apply_payment")
-    # July (ended 31.7.) closes at the end of 30.9.; August (ended 31.8.) at the end of 31.10.
-    assert open_applications == ["2026-10-01T00:00:00+03:00", "2026-11-01T00:00:00+02:00"]
+    # July (ended 31.7.) closes at the end of 30.9.; August (ended 31.8.) 2 months later is Sat 31.10.2026, All
+    # Saints' Day, so at the end of Mon 2.11. (Act 150/1930 5 §; before the legal review at the end of 31.10.)
+    assert open_applications == ["2026-10-01T00:00:00+03:00", "2026-11-03T00:00:00+02:00"]
     august = [h for h in journey.history("task_created", "apply_payment")][-1]
     assert august["at"] == "2026-09-01T00:00:00+03:00"
 
 
 def test_a_month_long_window_ends_on_the_same_day_number_or_the_last_day_of_the_month(journey):
-    """Time-limits act 150/1930 §2: 2 months from 28.2. is 28.4.; from 30.6. is 30.8.; from 31.7. is 30.9."""
+    """Time-limits act 150/1930 §2: 2 months from 28.2. is Tue 28.4.; from 31.7. is Wed 30.9.; from 30.6. is
+    Sun 30.8.2026, which §5 moves to Mon 31.8. (before the legal review the window closed at the end of 30.8.)."""
     apply_and_get_granted(journey)
     lapse = {p["end"]: p["lapse_at"] for p in journey.instance()["variables"]["payment_periods"]}
     assert lapse["2026-02-28"] == "2026-04-29T00:00:00+03:00"
-    assert lapse["2026-06-30"] == "2026-08-31T00:00:00+03:00"
+    assert lapse["2026-06-30"] == "2026-09-01T00:00:00+03:00"
     assert lapse["2026-07-31"] == "2026-10-01T00:00:00+03:00"
 
 
@@ -318,3 +326,43 @@ def test_a_rejected_month_is_sent_as_a_refusal_not_as_a_payment(journey):
     assert [(o["date"], o["payload"]["start"], o["payload"]["amount_eur"]) for o in sent(journey, "payment")] == [
         ("2026-04-03", "2026-03-01", 818.62)]
     assert len(sent(journey, "payment_refused")) == 1
+
+
+def test_a_business_started_at_its_own_risk_before_the_decision_is_granted_from_its_start(journey):
+    """Applied Mon 5.1.2026; the business starts Mon 2.2.2026 at the applicant's own risk, before the caseworker
+    decides on Fri 20.2.2026: the grant runs from the start of full-time entrepreneurship, 2.2.–1.8.2026 (before
+    the legal review it ran from the decision, 20.2.–19.8.2026, and the first weeks were lost)."""
+    journey.start(user=APPLICANT)
+    journey.do("submit_application", APPLICANT, {**APPLICATION, "business_start_date": "2026-02-02"})
+    journey.on("2026-02-20T10:00:00+02:00")
+    journey.do("assess_application", CASEWORKER, ALL_CONDITIONS_MET)
+    decision = journey.instance()["variables"]["decision"]
+    assert decision == {"outcome": "granted", "decision_date": "2026-02-20", "start": "2026-02-02",
+                        "end": "2026-08-01", "months": 6}
+    (grant,) = sent(journey, "startup_grant_decision")
+    assert grant["date"] == "2026-02-20" and grant["payload"]["start"] == "2026-02-02"
+    periods = journey.instance()["variables"]["payment_periods"]
+    assert [(p["start"], p["end"]) for p in periods][:2] == [("2026-02-02", "2026-03-01"), ("2026-03-02", "2026-04-01")]
+    # the first month ends Sun 1.3.; 2 months later is Fri 1.5.2026, May Day, so the last day is Mon 4.5.
+    assert periods[0]["lapse_at"] == "2026-05-05T00:00:00+03:00"
+    # the period ends Sat 1.8.2026: a continuation can be asked for until Mon 3.8.
+    assert journey.task("apply_continuation")["due_date"] == "2026-08-03"
+    paid = pay_month(journey, "2026-02")
+    assert (paid["start"], paid["end"], paid["days"], paid["amount_eur"]) == ("2026-02-02", "2026-03-01", 20, 744.20)
+
+
+def test_months_that_ended_before_a_late_decision_can_be_applied_for_within_two_months_of_it(journey):
+    """The business starts 2.2.2026 and the decision comes only on Wed 15.4.2026. The grant still runs from 2.2.;
+    February and March (ended 1.3. and 1.4.) could not be applied for before the decision, so their windows count
+    from it: until Mon 15.6.2026. April (ends 1.5.) has its own: 2 months after is Wed 1.7.2026."""
+    journey.start(user=APPLICANT)
+    journey.do("submit_application", APPLICANT, {**APPLICATION, "business_start_date": "2026-02-02"})
+    journey.on("2026-04-15T10:00:00+03:00")
+    journey.do("assess_application", CASEWORKER, ALL_CONDITIONS_MET)
+    assert journey.instance()["variables"]["decision"]["start"] == "2026-02-02"
+    periods = journey.instance()["variables"]["payment_periods"]
+    assert [p["lapse_at"] for p in periods][:3] == [
+        "2026-06-16T00:00:00+03:00", "2026-06-16T00:00:00+03:00", "2026-07-02T00:00:00+03:00"]
+    # both months that had ended are open for application at once
+    assert sorted(t["due_date"] for t in every(journey.service.list_tasks, SYSTEM, instance_id=journey.instance_id)
+                  if t["element_id"] == "apply_payment") == ["2026-06-15", "2026-06-15"]
