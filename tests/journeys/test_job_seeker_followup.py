@@ -755,3 +755,73 @@ def test_an_unreported_month_is_a_request_for_explanation_and_an_acceptable_answ
     journey.do("report_job_applications", CUSTOMER, FOUR_APPLICATIONS)  # the next period goes on as usual
     assert sanctions(journey) == []
     assert journey.history("decision_evaluated", "determine_sanction") == []
+
+
+# -- the initial interview: attended, excused, no-show ---------------------------------------------------
+def test_a_no_show_at_the_initial_interview_on_mon_2_3_2026_ends_the_job_search_at_once(make_service, sqlite_url,
+                                                                                       frozen):
+    """Registered Mon 16.2.2026 (interview due by Mon 2.3.2026, 10 working days). On Mon 2.3.2026 the customer
+    does not come to the interview the authority booked and gives no reason: from 1.3.2026 the first failure
+    ends the job search — the customer is told and Kela gets the status-change statement that day; the
+    no-show is a failure in the customer record."""
+    journey = journey_on(make_service, sqlite_url, frozen, "2026-02-16T09:00:00+02:00")
+    journey.start({"applies_for_benefit": True}, user=CUSTOMER)
+    assert journey.task("initial_interview")["due_date"] == "2026-03-02"
+    journey.on("2026-03-02T10:00:00+02:00")
+    journey.do("initial_interview", CASEWORKER, {"customer_attended": False, "absence_excused": False})
+    instance = journey.instance()
+    assert instance["status"] == "completed" and instance["ended_at"] == "2026-03-02T10:00:00+02:00"
+    (consequence,) = journey.history("decision_evaluated", "assess_interview_no_show")
+    assert consequence["data"]["outputs"]["ends_job_search"] is True
+    assert consequence["data"]["inputs"] == {"Laiminlyöntipäivä": "2026-03-02",
+                                             "Monesko laiminlyönti työnhaun aikana": 1, "Ajan varasi": "asiantuntija"}
+    assert outbox(journey)[-2:] == [("2026-03-02", "sanction_notice", "asiakas"),
+                                    ("2026-03-02", "status_change_statement", "kela")]
+    notice = payloads(journey, type="sanction_notice")[-1]
+    assert (notice["appointment"], notice["ends_job_search"]) == ("initial_interview", True)
+    from sqlalchemy import select
+    from tva_flow.store.models import CustomerEvent
+    with journey.service.db.read() as s:
+        [failure] = s.scalars(select(CustomerEvent)).all()
+    assert (failure.date, failure.data["failure"], failure.data["appointment"]) == (
+        "2026-03-02", "appointment_no_show", "initial_interview")
+
+
+def test_an_excused_absence_from_the_initial_interview_gets_a_new_time_and_no_consequence(make_service, sqlite_url,
+                                                                                         frozen):
+    """Registered Mon 16.2.2026; on Mon 2.3.2026 the customer phones in sick: an excused absence, a new time
+    Thu 5.3. The interview opens again (its statutory deadline, 2.3., has passed and is flagged), is held on
+    5.3. and the plan follows; no notice, no failure."""
+    journey = journey_on(make_service, sqlite_url, frozen, "2026-02-16T09:00:00+02:00")
+    journey.start({"applies_for_benefit": True}, user=CUSTOMER)
+    journey.on("2026-03-02T10:00:00+02:00")
+    journey.do("initial_interview", CASEWORKER, {"customer_attended": False, "absence_excused": True,
+                                                 "new_appointment_date": "2026-03-05"})
+    assert journey.instance()["status"] == "running"
+    assert journey.open_tasks() == ["initial_interview"]
+    journey.on("2026-03-05T10:00:00+02:00")
+    interview_and_plan(journey)
+    assert "report_job_applications" in journey.open_tasks()
+    assert [o for o in outbox(journey) if o[1] == "sanction_notice"] == []
+    assert journey.history("decision_evaluated", "assess_interview_no_show") == []
+    assert journey.set_by("reschedule_interview", "interview_appointment_date") == ["2026-03-05"]
+
+
+def test_before_1_3_2026_an_initial_interview_no_show_is_a_reminder_and_a_new_time(make_service, sqlite_url, frozen):
+    """Registered Mon 2.2.2026; the customer misses the interview of Mon 16.2.2026 without a reason: before
+    1.3.2026 a first failure is a reminder; the caseworker gives a new time, Wed 18.2., where the interview is
+    held. A second no-show in the job search would end it."""
+    journey = journey_on(make_service, sqlite_url, frozen, "2026-02-02T09:00:00+02:00")
+    journey.start({"applies_for_benefit": True}, user=CUSTOMER)
+    journey.on("2026-02-16T10:00:00+02:00")
+    journey.do("initial_interview", CASEWORKER, {"customer_attended": False, "absence_excused": False,
+                                                 "new_appointment_date": "2026-02-18"})
+    assert journey.instance()["status"] == "running"
+    assert outbox(journey)[-1] == ("2026-02-16", "sanction_notice", "asiakas")
+    assert payloads(journey, type="sanction_notice")[-1]["ends_job_search"] is False
+    journey.on("2026-02-18T10:00:00+02:00")
+    interview_and_plan(journey)
+    assert journey.instance()["status"] == "running"
+    (consequence,) = journey.history("decision_evaluated", "assess_interview_no_show")
+    assert (consequence["data"]["inputs"]["Monesko laiminlyönti työnhaun aikana"],
+            consequence["data"]["outputs"]["ends_job_search"]) == (1, False)
