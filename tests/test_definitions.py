@@ -187,3 +187,12 @@ def test_a_call_activity_calls_a_process_deployed_in_another_file_and_a_missing_
     alone = {"fixture_caller.bpmn": (calls / "fixture_caller.bpmn").read_bytes()}
     (problem,) = validate_files(alone)
     assert "calls process 'fixture_callee', which is not deployed" in problem
+
+
+@pytest.mark.parametrize("label, group", [
+    ("Työnhakija", "tyonhakija"), ("tyonhakija", "tyonhakija"), ("Asiantuntija", "asiantuntija"),
+    ("Työnantaja", "tyonantaja"), ("Koulutuksen järjestäjä", "koulutuksen_jarjestaja"), ("Kela", "kela")])
+def test_a_lane_spelled_in_finnish_gives_a_plain_candidate_group(label, group):
+    """Process owners write lane labels in Finnish with ä and ö; people are given the plain machine name."""
+    from tva_flow.engine.definitions import candidate_group
+    assert candidate_group(label) == group

@@ -164,8 +164,19 @@ def parse_bundle(bundle: ProcessBundle):
     return spec, subprocess_specs
 
 
+def candidate_group(lane_name: str | None) -> str | None:
+    """The machine name of a lane: its Finnish label in lower case without diacritics, words joined by
+    underscores ("Työnhakija" → "tyonhakija", "Hyvinvointialue" → "hyvinvointialue"). A process owner
+    spells lanes properly in the modeller; the candidate groups people are given stay plain."""
+    if not lane_name:
+        return lane_name
+    plain = lane_name.strip().lower().translate(str.maketrans({"ä": "a", "ö": "o", "å": "a", "é": "e", "ü": "u"}))
+    return "_".join("".join(ch if ch.isascii() and ch.isalnum() else " " for ch in plain).split()) or None
+
+
 def lanes_by_element(roots) -> dict[str, str]:
-    """Lane name of every flow node a lane lists, nested ones included, as modellers draw them.
+    """Candidate group (see :func:`candidate_group`) of every flow node a lane lists, nested ones included,
+    as modellers draw them.
 
     SpiffWorkflow gives every node inside a subprocess the subprocess's lane; the engine asks this map
     first so a caseworker task drawn in the caseworker lane inside a subprocess goes to caseworkers.
@@ -175,7 +186,7 @@ def lanes_by_element(roots) -> dict[str, str]:
         for lane in root.iter(f"{{{BPMN_NS}}}lane"):
             for ref in lane.findall(f"{{{BPMN_NS}}}flowNodeRef"):
                 if ref.text:
-                    lanes[ref.text.strip()] = lane.get("name") or lane.get("id")
+                    lanes[ref.text.strip()] = candidate_group(lane.get("name") or lane.get("id"))
     return lanes
 
 
