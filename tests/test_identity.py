@@ -316,7 +316,7 @@ def test_a_caseworker_signed_in_at_the_municipalitys_provider_works_in_her_area_
     from cryptography.hazmat.primitives.asymmetric import rsa
     from jwt.algorithms import RSAAlgorithm
 
-    from tva_flow.auth.tokens import Authenticator, OidcConfig
+    from tva_flow.auth.tokens import Authenticator
 
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     (tmp_path / "jwks.json").write_text(json.dumps({"keys": [
