@@ -10,7 +10,10 @@ qualification, immigrant, 6 months without regular paid work, reduced work abili
 anyone). Before any refusal the employer is asked for more information (14 days). Paid in arrears: the pay
 periods ending in one calendar month form one payment period, several may go in one application, and every
 application has one deadline — 3 months after the end of the calendar month in which the subsidy period's
-last pay period ends, moved to the next working day (Act 150/1930 5 §).
+last pay period ends, moved to the next working day (Act 150/1930 5 §). Every decision sent to the employer
+carries its reasons and the instructions for a rectification request (oikaisuvaatimus) to the employment authority
+within 30 days of service (dmn/appeal_instructions.dmn; hallintolaki 434/2003 49 b–49 d §); a return for
+correction is not a decision and says so.
 
 Every journey starts on Mon 5.1.2026 09:00 (tests/conftest.py); the caseworker decides on Wed 7.1.2026.
 """
@@ -112,6 +115,20 @@ def apply(journey: Journey, on: str, start: str, end: str, pay_costs: float, wor
     return [o for o in sent(journey) if o["id"] not in before]
 
 
+def rectification_request(payload: dict) -> dict:
+    """The decision tells the employer how to ask for rectification (oikaisuvaatimus): in writing, to the employment
+    authority that decided, within 30 days of service, then an appeal to the administrative court. The rest of the
+    payload."""
+    rest = dict(payload)
+    appeal = rest.pop("appeal")
+    assert (appeal["remedy"], appeal["time_limit_days"]) == ("oikaisuvaatimus", 30)
+    assert appeal["addressed_to"].startswith("Päätöksen tehnyt työvoimaviranomainen")
+    assert "30 päivän kuluessa päätöksen tiedoksisaannista" in appeal["instructions"]
+    assert "seitsemäntenä päivänä" in appeal["instructions"] and "hallinto-oikeuteen" in appeal["instructions"]
+    assert "380/2023" in appeal["legal_basis"] and "434/2003" in appeal["legal_basis"]
+    return rest
+
+
 def payments(journey: Journey) -> list[tuple]:
     return [(o["date"], o["payload"]["period_start"], o["payload"]["period_end"], o["payload"]["amount_eur"])
             for o in sent(journey, "payment")]
@@ -122,10 +139,18 @@ def test_basic_subsidy_50_percent_with_the_monthly_cap_applied(journey):
     is due by Wed 30.9.2026: 3 months after the end of June, when the last pay period ends."""
     decision = decide(journey)
     assert decision["recipient"] == EMPLOYER and decision["date"] == "2026-01-07"
-    assert decision["payload"] == {
+    assert rectification_request(decision["payload"]) == {
         "recipient": EMPLOYER, "outcome": "granted", "decision_date": "2026-01-07", "category": "basic",
         "percent": 50, "monthly_cap_eur": 1260, "max_months": 5, "start": "2026-02-01", "end": "2026-06-30",
-        "employee_name": "Matti Meikäläinen", "payment_deadline": "2026-09-30"}
+        "employee_name": "Matti Meikäläinen", "payment_deadline": "2026-09-30", "reasons": [
+            "Palkattava kuuluu palkkatuen kohderyhmään: vähintään 6 kuukautta ilman säännöllistä palkkatyötä",
+            ("Myöntämisen edellytykset täyttyvät eikä hylkäämisperusteita ole "
+             "(laki työvoimapalvelujen järjestämisestä 380/2023)"),
+            ("Tuki on 50 % palkkauskustannuksista, enintään 1260 € kuukaudessa ja enintään 5 kuukautta; "
+             "tukijakso 2026-02-01–2026-06-30 ei ole työsuhdetta pidempi")]}
+    (appeal,) = journey.history("decision_evaluated", "attach_appeal_to_grant")
+    assert appeal["data"]["inputs"] == {"Asiakirjan laji": "pay_subsidy_decision", "Päätöksen päivä": "2026-01-07"}
+    assert "49 c §" in appeal["data"]["matched_rules"][0]["annotation"]
     (terms,) = journey.history("decision_evaluated", "determine_terms")
     assert terms["data"]["outputs"] == {"percent": 50, "monthly_cap_eur": 1260, "max_months": 5}
     assert "380/2023" in terms["data"]["matched_rules"][0]["annotation"]
@@ -141,9 +166,14 @@ def test_basic_subsidy_50_percent_with_the_monthly_cap_applied(journey):
     # Tue 3.3.: February, pay costs 3 000 € → 50 % is 1 500 €, capped at 1 260 €.
     (february,) = apply(journey, "2026-03-03", "2026-02-01", "2026-02-28", 3000)
     assert february["type"] == "payment" and february["date"] == "2026-03-03"
-    assert february["payload"] == {"recipient": EMPLOYER, "period_start": "2026-02-01", "period_end": "2026-02-28",
-                                   "pay_costs_eur": 3000, "percent": 50, "cap_eur": 1260.0, "amount_eur": 1260.0,
-                                   "decision_date": "2026-03-03"}
+    assert rectification_request(february["payload"]) == {
+        "recipient": EMPLOYER, "period_start": "2026-02-01", "period_end": "2026-02-28", "pay_costs_eur": 3000,
+        "percent": 50, "cap_eur": 1260.0, "amount_eur": 1260.0, "decision_date": "2026-03-03", "reasons": [
+            "Maksamisen edellytykset täyttyvät maksukaudella 2026-02-01–2026-02-28",
+            ("Tuki on 50 % kauden palkkauskustannuksista 3000,00 €, enintään kauden enimmäismäärä 1260,00 € "
+             "(kuukausikohtainen enimmäismäärä, vajaalta kuukaudelta kalenteripäivien suhteessa)")]}
+    (appeal,) = journey.history("decision_evaluated", "attach_appeal_to_payment")
+    assert appeal["data"]["inputs"]["Asiakirjan laji"] == "pay_subsidy_payment_decision"
     # March's application opens when March has ended, with the same deadline
     journey.on("2026-04-01T00:00:00+03:00")
     assert journey.task("apply_payment")["due_date"] == "2026-09-30"
@@ -334,6 +364,8 @@ def test_association_100_percent_needs_at_most_65_percent_working_time_in_each_p
     (refused,) = sent(journey, "payment_refused")
     assert refused["type"] == "payment_refused" and refused["date"] == "2026-03-10"
     assert refused["payload"]["kind"] == "refused"
+    assert refused["payload"]["appeal"]["remedy"] == "oikaisuvaatimus"
+    assert refused["payload"]["appeal"]["time_limit_days"] == 30
     assert refused["payload"]["information_requested_on"] == "2026-03-03"
     assert refused["payload"]["reasons"] == [
         "100 %:n palkkatuessa työaika saa olla enintään 65 % alan kokoaikaisesta työajasta"]
@@ -353,7 +385,7 @@ def test_an_employment_starting_before_the_decision_is_refused_after_a_request_f
     assert request["payload"]["reasons"] == [reason]
     decision = request_then_decide(journey, {"information_answer": "Työsuhde alkoi jo 6.1.2026."})
     assert decision["date"] == "2026-01-09"
-    assert decision["payload"] == {
+    assert rectification_request(decision["payload"]) == {
         "recipient": EMPLOYER, "outcome": "refused", "decision_date": "2026-01-09", "reasons": [reason],
         "information_requested_on": "2026-01-07", "information_due_date": "2026-01-21", "information_given": True}
     instance = journey.instance()
@@ -395,7 +427,7 @@ def test_a_30_year_old_with_a_secondary_qualification_unemployed_2_months_is_in_
     (passed,) = journey.history("timer_fired", "information_deadline_passed")
     assert passed["at"] == "2026-01-22T00:00:00+02:00"
     assert decision["date"] == "2026-01-22"
-    assert decision["payload"] == {
+    assert rectification_request(decision["payload"]) == {
         "recipient": EMPLOYER, "outcome": "refused", "decision_date": "2026-01-22", "reasons": [reason],
         "information_requested_on": "2026-01-07", "information_due_date": "2026-01-21", "information_given": False}
 
@@ -483,6 +515,10 @@ def test_a_period_that_does_not_follow_the_last_one_is_returned_for_correction(j
     (returned,) = apply(journey, "2026-03-03", "2026-02-15", "2026-05-31", 2400)
     assert returned["type"] == "payment_refused" and returned["date"] == "2026-03-03"
     assert returned["payload"]["kind"] == "invalid" and returned["payload"]["expected_period_start"] == "2026-02-01"
+    # not a decision: no rectification request, and the employer is told so
+    appeal = returned["payload"]["appeal"]
+    assert (appeal["remedy"], appeal["time_limit_days"]) == ("ei erillistä muutoksenhakua", None)
+    assert "Palautus ei ole päätös" in appeal["instructions"] and "22 §" in appeal["legal_basis"]
     assert returned["payload"]["reasons"] == [
         "Maksukausi ei ala edellisen haetun kauden jälkeisestä päivästä",
         "Maksatusta haetaan jälkikäteen: maksukausi ei ole vielä päättynyt"]
@@ -534,7 +570,7 @@ def test_an_unchecked_period_does_not_hold_up_the_next_and_the_caseworker_may_re
     journey.do("supplement_payment_application", EMPLOYER, {"supplement": "Palkka maksetaan myöhemmin."})
     journey.do("check_payment", CASEWORKER, {"payment_conditions_met": False, "check_notes": "Palkka yhä maksamatta"})
     (refused,) = sent(journey, "payment_refused")
-    assert refused["date"] == "2026-04-08" and refused["payload"] == {
+    assert refused["date"] == "2026-04-08" and rectification_request(refused["payload"]) == {
         "recipient": EMPLOYER, "kind": "refused", "period_start": "2026-02-01", "period_end": "2026-02-28",
         "reasons": ["Maksamisen edellytykset eivät täyty maksukaudella"], "decision_date": "2026-04-08",
         "information_requested_on": "2026-04-06", "information_given": True}

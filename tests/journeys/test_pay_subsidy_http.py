@@ -6,6 +6,8 @@ payments read from the outbox.
 Basic subsidy (statutory-rules.md §2): applied Mon 5.1.2026 for an employment 1.2.–31.12.2026, decided Wed
 7.1.2026: 50 %, at most 1 260 €/month, 5 months 1.2.–30.6.2026; every payment application due by Wed 30.9.2026.
 A refusal comes only after the employer was asked for more information, which the employer answers over HTTP.
+Every decision in the outbox carries its reasons and the instructions for a rectification request (oikaisuvaatimus)
+to the employment authority within 30 days of service (dmn/appeal_instructions.dmn).
 """
 from __future__ import annotations
 
@@ -50,6 +52,13 @@ def test_pay_subsidy_over_http(client):
     assert decision["date"] == "2026-01-07" and decision["recipient"] == EMPLOYER
     assert (decision["payload"]["start"], decision["payload"]["end"]) == ("2026-02-01", "2026-06-30")
     assert decision["payload"]["payment_deadline"] == "2026-09-30"
+    assert (decision["payload"]["appeal"]["remedy"], decision["payload"]["appeal"]["time_limit_days"]) == (
+        "oikaisuvaatimus", 30)
+    assert decision["payload"]["reasons"][0].startswith("Palkattava kuuluu palkkatuen kohderyhmään")
+    # the instructions on their own, as a caseworker would look them up
+    appeal = ok(client.post(f"{API}/decisions/appeal_instructions/evaluate", json={"inputs": {
+        "decision_type": "pay_subsidy_decision", "decision_date": "2026-01-07"}}))
+    assert appeal["result"] == decision["payload"]["appeal"]
 
     applications = [("2026-03-03T09:00:00+02:00", "2026-02-01", "2026-02-28", 3000),
                     ("2026-04-02T09:00:00+03:00", "2026-03-01", "2026-03-31", 2400),
@@ -72,6 +81,8 @@ def test_pay_subsidy_over_http(client):
         ("2026-07-02", "2026-04-01", "2026-06-30", 9000, 3780.0, 3780.0)]
     assert all(p["recipient"] == EMPLOYER and p["payload"]["percent"] == 50 for p in paid)
     assert [p["payload"]["decision_date"] for p in paid] == ["2026-03-03", "2026-04-02", "2026-07-02"]
+    assert all(p["payload"]["appeal"]["remedy"] == "oikaisuvaatimus" and p["payload"]["appeal"]["time_limit_days"] == 30
+               and len(p["payload"]["reasons"]) == 2 for p in paid)
 
     final = ok(client.get(f"{API}/process-instances/{iid}"))
     assert final["status"] == "completed" and final["ended_at"] == "2026-07-02T09:00:00+03:00"
@@ -108,4 +119,9 @@ def test_a_refusal_over_http_comes_after_the_employer_answers_a_request_for_more
     (decision,) = every_page(client, f"{API}/outbox", {"business_key": EMPLOYER, "type": "pay_subsidy_decision"})
     assert decision["date"] == "2026-01-09" and decision["payload"]["outcome"] == "refused"
     assert decision["payload"]["information_given"] is True
+    assert decision["payload"]["reasons"] == [
+        ("Työsuhde on alkanut tai alkaa ennen palkkatukipäätöstä eikä jakso jatku välittömästi aiemman "
+         "palkkatukijakson jälkeen")]
+    assert (decision["payload"]["appeal"]["remedy"], decision["payload"]["appeal"]["time_limit_days"]) == (
+        "oikaisuvaatimus", 30)
     assert ok(client.get(f"{API}/process-instances/{iid}"))["status"] == "completed"
