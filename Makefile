@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 PORT   ?= 8080
 ARGS   ?=
 
-.PHONY: run run-simulated test bench validate clean
+.PHONY: run run-simulated test bench validate roundtrip clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ bench: $(STAMP)
 
 validate: $(STAMP)
 	$(BIN)/tva-flow validate bpmn dmn forms
+
+## roundtrip: open and save every diagram in bpmn-js (chromium, ../shared/tools) and re-parse it with tva-flow
+roundtrip: $(STAMP)
+	tools/roundtrip.sh
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
