@@ -4,7 +4,8 @@ tester would, each signed in as themselves: the applicant applies in Helsinki (m
 Every task is completed with data its own form (fetched from GET /tasks/{id}) accepts; time moves only
 through POST /clock/advance; along the way the API refuses bad requests with 422, 409 and 404 and the
 instance is unchanged after each refusal. What the applicant was sent — the decisions and the payments —
-is read from the outbox and from the customer's overview.
+is read from the outbox and from the customer's overview. A second journey stops the grant after a hearing:
+the notice arrives as POST /messages, as the tax administration's integration would send it.
 """
 from __future__ import annotations
 
@@ -103,3 +104,56 @@ def test_granted_journey_over_http(client):
         "process_key": "startup_grant", "status": "completed"})[0]["id"] == iid
     # the applicant reads the same overview of their own case
     assert ok(sign_in(client, APPLICANT).get(f"{API}/customers/{APPLICANT}")) == overview
+
+
+def test_a_grant_stopped_after_a_hearing_over_http(client):
+    """The tax administration's integration reports on Wed 4.3.2026 that the business ended on 15.2.2026; a
+    malformed report is refused with 422 and a second one while the applicant is heard with 409. The applicant
+    answers, the caseworker finds no acceptable reason on Thu 19.3. and stops the grant from 16.2.: February was
+    paid for 20 weekdays (744,20 €), 10 of them (16.–27.2.) after the stop: 372,10 € is recovered."""
+    instance = start(client, "startup_grant", APPLICANT, APPLICANT, municipality="091")
+    iid = instance["id"]
+    fill(client, iid, "submit_application", APPLICANT, APPLICATION)
+    advance(client, "2026-01-07T10:00:00+02:00")
+    fill(client, iid, "assess_application", CASEWORKER, ALL_CONDITIONS_MET)
+    advance(client, "2026-03-03T09:00:00+02:00")
+    fill(client, iid, "apply_payment", APPLICANT, PAYMENT_APPLICATION)
+    fill(client, iid, "check_payment", CASEWORKER, PAYMENT_OK, group="asiantuntija")
+
+    advance(client, "2026-03-04T10:00:00+02:00")
+    notice = {"name": "startup_grant_conditions_ceased", "business_key": APPLICANT,
+              "variables": {"ceased_on": "2026-02-15", "reason": "business_ended", "source": "tax_administration"}}
+    before = state(client, iid)
+    bad = client.post(f"{API}/messages", json={**notice, "variables": {**notice["variables"], "ceased_on": "15.2."}})
+    assert bad.status_code == 422 and bad.json["error"] == "process_failed"
+    assert state(client, iid)[0] == before[0]
+    delivered = ok(client.post(f"{API}/messages", json=notice))
+    assert (delivered["instance_id"], delivered["element_id"]) == (iid, "watch_gateway")
+    assert client.post(f"{API}/messages", json=notice).status_code == 409
+    (request,) = every_page(client, f"{API}/outbox", {"business_key": APPLICANT, "type": "clarification_request"})
+    assert (request["date"], request["recipient"], request["payload"]["answer_by"]) == (
+        "2026-03-04", "asiakas", "2026-03-18")
+
+    advance(client, "2026-03-05T10:00:00+02:00")
+    fill(client, iid, "give_explanation", APPLICANT, {"explanation": "Yritys on tauolla, mutta jatkan keväällä."})
+    advance(client, "2026-03-19T09:00:00+02:00")
+    fill(client, iid, "assess_explanation", CASEWORKER, {"acceptable_reason": False,
+                                                         "assessment": "Tauko ei ole päätoimista yrittäjyyttä."})
+    stop_task = open_task(client, iid, "decide_stop")
+    assert stop_task["candidate_group"] == "asiantuntija"
+    fill(client, iid, "decide_stop", CASEWORKER, {"stop_date": "2026-02-16",
+                                                  "stop_reasons": "Yritystoiminta päättyi 15.2.2026."})
+
+    final, history = state(client, iid)
+    assert final["status"] == "completed" and final["open_tasks"] == [] and final["pending_timers"] == []
+    decisions = every_page(client, f"{API}/outbox", {"business_key": APPLICANT, "recipient": "hakija"})
+    assert [(o["date"], o["type"]) for o in decisions][-2:] == [
+        ("2026-03-19", "startup_grant_stop_decision"), ("2026-03-19", "startup_grant_recovery_decision")]
+    stop, recovery = decisions[-2]["payload"], decisions[-1]["payload"]
+    assert (stop["stop_date"], stop["last_paid_day"], stop["recovery_eur"]) == ("2026-02-16", "2026-02-15", 372.10)
+    assert [p["period"] for p in stop["cancelled_periods"]] == [2, 3, 4, 5, 6]
+    assert recovery["amount_eur"] == 372.10 == round(744.20 - 10 * 37.21, 2)
+    assert [h["element_id"] for h in history if h["type"] == "end_event"][-1] == "grant_stopped"
+    # the applicant sees both decisions in their own overview
+    overview = ok(sign_in(client, APPLICANT).get(f"{API}/customers/{APPLICANT}"))
+    assert {"startup_grant_stop_decision", "startup_grant_recovery_decision"} <= {o["type"] for o in overview["outbox"]}
