@@ -45,10 +45,12 @@ from SpiffWorkflow.util.task import TaskState
 
 ROOT = Path(__file__).resolve().parent.parent
 try:
+    from tva_flow.engine import records
     from tva_flow.engine.definitions import TvaBpmnParser
     from tva_flow.engine.functions import EXPRESSION_FUNCTIONS
 except ImportError:  # running from a checkout without the package installed
     sys.path.insert(0, str(ROOT / "src"))
+    from tva_flow.engine import records
     from tva_flow.engine.definitions import TvaBpmnParser
     from tva_flow.engine.functions import EXPRESSION_FUNCTIONS
 
@@ -85,10 +87,18 @@ class Journey:
         self.workflow = BpmnWorkflow(specs["spec"], specs["subprocess_specs"], script_engine=engine)
         self.log: list[tuple[str, str]] = []   # (Finnish time, what happened)
         self.sent: list[tuple[str, str, dict]] = []   # (Finnish date, message name, payload): the outbox
+        self.record: list[dict] = []   # the customer record (engine/records.py), kept in memory too
+
+    def _run(self, act) -> None:
+        """Run engine work with the customer record at hand, as tva-flow's service binds it to a step."""
+        session = records.RecordSession("bench", lambda: list(self.record))
+        with records.using(session):
+            act()
+        self.record += [{**event, "id": len(self.record) + n} for n, event in enumerate(session.added, 1)]
 
     def _steps(self) -> None:
         """Run the engine; keep every message it sent that nothing in the process caught."""
-        self.workflow.do_engine_steps()
+        self._run(self.workflow.do_engine_steps)
         for event in self.workflow.get_events():
             if isinstance(event.event_definition, MessageEventDefinition):
                 self.sent.append((f"{self.now():%Y-%m-%d}", event.event_definition.name, event.payload))
@@ -152,7 +162,7 @@ class Journey:
         schema = self.schema_for(task)
         jsonschema.validate(form_data, schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
         task.data.update(form_data)
-        task.run()
+        self._run(task.run)
         self._steps()
         self.log.append((f"{self.now():%d.%m.%Y %H:%M}", f"{task.task_spec.bpmn_name} ({bpmn_id})"))
 
