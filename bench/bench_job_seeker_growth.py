@@ -45,7 +45,7 @@ from tva_flow.auth.actor import system  # noqa: E402
 SYSTEM = system("bench")  # the benchmark acts as the engine itself
 
 DIRS = [ROOT / "bpmn", ROOT / "dmn", ROOT / "forms"]
-CUSTOMER, CASEWORKER = "010190-123A", "anna.asiantuntija"
+CUSTOMER = "010190-123A"
 REGISTERED = "2026-01-05T09:00:00+02:00"
 INTERVIEW_DAY = date(2026, 1, 12)
 MARKS = {1: date(2026, 2, 5), 6: date(2026, 7, 5), 12: date(2027, 1, 5), 24: date(2028, 1, 5)}
@@ -67,7 +67,7 @@ def wall() -> float:
     return time.clock_gettime(time.CLOCK_MONOTONIC)
 
 
-def complete(service: TvaFlow, task: dict, user: str, data: dict) -> None:
+def complete(service: TvaFlow, task: dict, data: dict) -> None:
     service.claim_task(SYSTEM, task["id"])
     service.complete_task(SYSTEM, task["id"], data)
 
@@ -78,15 +78,15 @@ def act_as_people(service: TvaFlow, instance_id: str, today: date, counters: dic
         due = date.fromisoformat(task["due_date"]) if task["due_date"] else None
         if task["element_id"] == "report_job_applications" and due is not None and (due - today).days <= 5:
             counters["reports"] += 1
-            complete(service, task, CUSTOMER, {"applications_count": 4 + counters["reports"] % 3,
+            complete(service, task, {"applications_count": 4 + counters["reports"] % 3,
                                                "applications_description": "Myyjän ja varastotyön paikkoja"})
         elif task["element_id"] == "job_search_discussion":
             counters["job_search_discussions"] += 1
             booked = (today + timedelta(weeks=6)).isoformat()
-            complete(service, task, CASEWORKER, {**HELD, "supplementary_discussion_date": booked})
+            complete(service, task, {**HELD, "supplementary_discussion_date": booked})
         elif task["element_id"] == "supplementary_discussion":
             counters["supplementary_discussions"] += 1
-            complete(service, task, CASEWORKER, HELD)
+            complete(service, task, HELD)
 
 
 def snapshot(service: TvaFlow, instance_id: str) -> dict:
@@ -140,7 +140,7 @@ def simulate() -> tuple[dict, dict]:
         for element_id, data in (("initial_interview", INTERVIEW), ("draw_up_employment_plan", PLAN)):
             (task,) = [t for t in service.list_tasks(SYSTEM, instance_id=instance_id, limit=500)["items"]
                        if t["element_id"] == element_id]
-            complete(service, task, CASEWORKER, data)
+            complete(service, task, data)
 
         counters = {"reports": 0, "job_search_discussions": 0, "supplementary_discussions": 0}
         results: dict[int, dict] = {}

@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
 import plain_spiff  # noqa: E402  (the journey's form data)
-from bench_startup_grant import APPLICANT, CASEWORKER, DIRS, wall  # noqa: E402  (the same journey's setup)
+from bench_startup_grant import DIRS, wall  # noqa: E402  (the same journey's setup)
 
 from tva_flow.engine.clock import HELSINKI, FrozenClock  # noqa: E402
 from tva_flow.service import TvaFlow  # noqa: E402
@@ -53,7 +53,7 @@ def journey(service: TvaFlow, variables: dict) -> list[tuple[str, float, int]]:
             size = len(s.get(ProcessInstance, iid).state)
         steps.append((name, elapsed, size))
 
-    def complete(element_id, user, data):
+    def complete(element_id, data):
         (task,) = [t for t in service.list_tasks(SYSTEM, instance_id=iid, limit=500)["items"] if t["element_id"] == element_id]
         service.complete_task(SYSTEM, task["id"], data)
 
@@ -63,14 +63,14 @@ def journey(service: TvaFlow, variables: dict) -> list[tuple[str, float, int]]:
         steps.append(("start", (wall() - began) * 1000, len(s.get(ProcessInstance, iid).state)))
     today = service.now().astimezone(HELSINKI).date()
     starts = (today.replace(day=1) + timedelta(days=32)).replace(day=1).isoformat()
-    measure("submit application", lambda: complete("submit_application", APPLICANT,
+    measure("submit application", lambda: complete("submit_application",
                                                    {**forms["submit_application"], "business_start_date": starts}))
-    measure("assess application", lambda: complete("assess_application", CASEWORKER, forms["assess_application"]))
+    measure("assess application", lambda: complete("assess_application", forms["assess_application"]))
     measure("clock +1 month (grant runs)", lambda: service.advance_clock(SYSTEM, duration="P1M"))
     for month in range(1, 4):
         measure(f"month {month}: clock +1 month", lambda: service.advance_clock(SYSTEM, duration="P1M"))
-        measure(f"month {month}: apply payment", lambda: complete("apply_payment", APPLICANT, forms["apply_payment"]))
-        measure(f"month {month}: check payment", lambda: complete("check_payment", CASEWORKER, forms["check_payment"]))
+        measure(f"month {month}: apply payment", lambda: complete("apply_payment", forms["apply_payment"]))
+        measure(f"month {month}: check payment", lambda: complete("check_payment", forms["check_payment"]))
     return steps
 
 

@@ -13,7 +13,7 @@ def every(list_page, *args, **filters) -> list:
             return items
 
 
-def every_page(client, url: str, query: dict | None = None) -> list:
+def every_page(client, url: str, query: dict | None = None, headers: dict | None = None) -> list:
     """Every item of a paged HTTP list (checked to answer 200), following `next_cursor`."""
     from urllib.parse import parse_qsl
 
@@ -21,7 +21,8 @@ def every_page(client, url: str, query: dict | None = None) -> list:
     base = {**dict(parse_qsl(inline)), **(query or {}), "limit": 500}
     items, cursor = [], None
     while True:
-        response = client.get(path, query_string={**base, **({"cursor": cursor} if cursor else {})})
+        response = client.get(path, query_string={**base, **({"cursor": cursor} if cursor else {})},
+                              headers=headers)
         assert response.status_code == 200, response.get_data(as_text=True)
         items += response.json["items"]
         cursor = response.json["next_cursor"]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flask import Flask, g, request
 
-PUBLIC = frozenset({"/api/v1/openapi.json", "/api/v1/healthz", "/healthz"})
+PUBLIC = frozenset({"/api/v1/openapi.json", "/api/v1/healthz"})  # and everything outside /api/
 BEARER = {"bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT",
                          "description": "A JWT from the embedded user directory (`tva-flow token NAME`) or "
                                         "from the configured OpenID Connect provider"}}

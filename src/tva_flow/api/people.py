@@ -4,7 +4,7 @@ from __future__ import annotations
 from marshmallow import RAISE
 
 from . import schemas as s
-from .routes import PREFIX, Blueprint, refusals, actor, service
+from .routes import MALFORMED_QUERY, PREFIX, Blueprint, actor, refusals, service
 
 audit = Blueprint("audit", __name__, url_prefix=PREFIX,
                   description="Who read or changed whose data: for auditors, and for customers about themselves")
@@ -27,7 +27,7 @@ def list_audit(query):
 @audit.route("/me/audit", endpoint="my_audit")
 @audit.arguments(s.PageQuery, location="query", unknown=RAISE)
 @audit.response(200, s.AuditPage)
-@refusals(r400="A malformed query (a cursor this list did not give)")
+@refusals(r400=MALFORMED_QUERY)
 def my_audit(query):
     """Who has read my data
 

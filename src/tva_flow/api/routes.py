@@ -64,6 +64,7 @@ outbox = Blueprint("outbox", __name__, url_prefix=PREFIX,
 customers = Blueprint("customers", __name__, url_prefix=PREFIX,
                       description="One customer's view: a person's or an employer's cases, tasks and payments")
 BLUEPRINTS = (health, definitions, instances, tasks, messages, clock, decisions, outbox, customers)
+MALFORMED_QUERY = "A malformed query (e.g. a cursor this list did not give)"
 SIGNED_IN = {"401": "No valid bearer token (missing, expired, badly signed, another audience or issuer)",
              "403": "None of the caller's roles may do this"}
 
@@ -97,7 +98,7 @@ def healthz():
 @definitions.route("/process-definitions", endpoint="process_definitions")
 @definitions.arguments(s.PageQuery, location="query", unknown=RAISE)
 @definitions.response(200, s.DefinitionPage)
-@refusals(r400="A malformed query (e.g. a cursor this list did not give)")
+@refusals(r400=MALFORMED_QUERY)
 def list_definitions(query):
     """List deployed process definitions
 
@@ -166,7 +167,7 @@ def start_instance(body):
 @instances.route("/process-instances", endpoint="list_instances")
 @instances.arguments(s.InstanceQuery, location="query", unknown=RAISE)
 @instances.response(200, s.InstancePage)
-@refusals(r400="A malformed query (e.g. a cursor this list did not give)")
+@refusals(r400=MALFORMED_QUERY)
 def list_instances(query):
     """List process instances
 
@@ -190,7 +191,7 @@ def get_instance(instance_id):
 @instances.route("/process-instances/<instance_id>/history", endpoint="instance_history")
 @instances.arguments(s.PageQuery, location="query", unknown=RAISE)
 @instances.response(200, s.HistoryPage)
-@refusals(r400="A malformed query (e.g. a cursor this list did not give)",
+@refusals(r400=MALFORMED_QUERY,
            r404="No such process instance within the caller's reach")
 def instance_history(query, instance_id):
     """Get the history of a process instance
@@ -216,7 +217,7 @@ def cancel_instance(body, instance_id):
 @tasks.route("/tasks", endpoint="list_tasks")
 @tasks.arguments(s.TaskQuery, location="query", unknown=RAISE)
 @tasks.response(200, s.TaskPage)
-@refusals(r400="A malformed query (e.g. a cursor this list did not give)")
+@refusals(r400=MALFORMED_QUERY)
 def list_tasks(query):
     """List open user tasks
 
@@ -287,7 +288,7 @@ def complete_task(body, task_id):
 @messages.route("/messages", endpoint="list_subscriptions")
 @messages.arguments(s.SubscriptionQuery, location="query", unknown=RAISE)
 @messages.response(200, s.SubscriptionPage)
-@refusals(r400="A malformed query (e.g. a cursor this list did not give)")
+@refusals(r400=MALFORMED_QUERY)
 def list_subscriptions(query):
     """List the messages instances wait for
 
@@ -362,7 +363,7 @@ def evaluate_decision(body, decision_id):
 @outbox.route("/outbox", endpoint="list_outbox")
 @outbox.arguments(s.OutboxQuery, location="query", unknown=RAISE)
 @outbox.response(200, s.OutboxPage)
-@refusals(r400="A malformed query (e.g. a cursor this list did not give)")
+@refusals(r400=MALFORMED_QUERY)
 def list_outbox(query):
     """List the outbox
 

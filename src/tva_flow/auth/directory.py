@@ -8,6 +8,7 @@ import re
 import unicodedata
 import uuid
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 
 import jwt
 from cryptography.hazmat.primitives import serialization
@@ -177,13 +178,11 @@ class Directory:
         return jwt.encode(claims, key, algorithm=EMBEDDED_ALGORITHM, headers={"kid": kid})
 
     def public_key(self, kid: str) -> Ed25519PublicKey | None:
+        """The key a token names, read on every check (a deleted key stops working at once); the PEM is
+        parsed once per key, not once per request."""
         with self.db.read() as session:
             row = session.get(SigningKey, kid) if isinstance(kid, str) else None
-            return _load(row.private_pem).public_key() if row else None
-
-    def public_keys(self) -> dict[str, Ed25519PublicKey]:
-        with self.db.read() as session:
-            return {row.kid: _load(row.private_pem).public_key() for row in session.scalars(select(SigningKey))}
+            return _public_key(row.private_pem) if row else None
 
     def _signing_key(self) -> tuple[str, Ed25519PrivateKey]:
         if self._key is None:
@@ -213,3 +212,8 @@ class Directory:
 
 def _load(pem: str) -> Ed25519PrivateKey:
     return serialization.load_pem_private_key(pem.encode(), password=None)
+
+
+@lru_cache(maxsize=16)
+def _public_key(pem: str) -> Ed25519PublicKey:
+    return _load(pem).public_key()

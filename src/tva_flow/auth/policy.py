@@ -68,29 +68,15 @@ def reach(actor: Actor, action: str, tasks: bool = False) -> Reach:
     caseworkers reach only their groups' tasks and customers only the customer lanes."""
     if SYSTEM in actor.roles:
         return Reach(everything=True)
-    terms = []
-    for role in PERMITS[action]:
-        if role not in actor.roles:
-            continue
-        if role == CUSTOMER:
-            terms.append(Term(customers=actor.customers, groups=CUSTOMER_LANES if tasks else None))
-            continue
-        areas = None if actor.every_area else actor.areas
-        if role == CASEWORKER and tasks:
-            terms.append(Term(areas=areas, groups=actor.groups))
-        elif areas is None:
-            return Reach(everything=True)
-        else:
-            terms.append(Term(areas=areas))
-    return Reach(tuple(terms))
+    terms = tuple(_term(actor, role, tasks) for role in PERMITS[action] if role in actor.roles)
+    if any(term == Term() for term in terms):  # a role without bounds: every record
+        return Reach(everything=True)
+    return Reach(terms)
 
 
 def reaches(r: Reach, area: str | None, customer: str | None, group: str | None = None) -> bool:
     """Whether one record (its area, business key and, for a task, candidate group) is within reach."""
-    if r.everything:
-        return True
-    return any((t.areas is None or area in t.areas) and (t.customers is None or customer in t.customers)
-               and (t.groups is None or group in t.groups) for t in r.terms)
+    return r.everything or any(_matches(t, area, customer, group) for t in r.terms)
 
 
 def acting_role(actor: Actor, action: str, area: str | None, customer: str | None,
@@ -98,11 +84,18 @@ def acting_role(actor: Actor, action: str, area: str | None, customer: str | Non
     """The role in which ``actor`` reaches this record for ``action`` (None: out of reach)."""
     if SYSTEM in actor.roles:
         return SYSTEM
-    for role in PERMITS[action]:
-        if role in actor.roles and reaches(reach(_only(actor, role), action, tasks), area, customer, group):
-            return role
-    return None
+    return next((role for role in PERMITS[action]
+                 if role in actor.roles and _matches(_term(actor, role, tasks), area, customer, group)), None)
 
 
-def _only(actor: Actor, role: str) -> Actor:
-    return Actor(actor.subject, frozenset({role}), actor.groups, actor.areas, actor.customers, actor.rights)
+def _term(actor: Actor, role: str, tasks: bool) -> Term:
+    """The records one role of ``actor`` reaches."""
+    if role == CUSTOMER:
+        return Term(customers=actor.customers, groups=CUSTOMER_LANES if tasks else None)
+    areas = None if actor.every_area else actor.areas
+    return Term(areas=areas, groups=actor.groups if role == CASEWORKER and tasks else None)
+
+
+def _matches(t: Term, area, customer, group) -> bool:
+    return ((t.areas is None or area in t.areas) and (t.customers is None or customer in t.customers)
+            and (t.groups is None or group in t.groups))

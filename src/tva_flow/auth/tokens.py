@@ -178,11 +178,11 @@ class Authenticator:
 
     def actor(self, authorization_header: str | None) -> Actor:
         token = self._bearer(authorization_header)
-        try:
-            header = jwt.get_unverified_header(token)
-            issuer = jwt.decode(token, options={"verify_signature": False}).get("iss")
+        try:  # read once, unverified, only to pick the issuer's keys; the signature is checked below
+            unverified = jwt.decode_complete(token, options={"verify_signature": False})
         except jwt.PyJWTError:
             raise Unauthenticated("the token is malformed") from None
+        header, issuer = unverified["header"], unverified["payload"].get("iss")
         alg, kid = header.get("alg"), header.get("kid")
         if self.directory is not None and issuer == EMBEDDED_ISSUER:
             return self._embedded(token, alg, kid)

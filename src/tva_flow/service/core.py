@@ -306,8 +306,7 @@ class ServiceCore:
         they have one, so their area's auditor sees the search)."""
         seen = {(i.get("area"), i.get("business_key")) for i in items}
         if asked is not None and asked not in {customer for _, customer in seen}:
-            own = sorted(actor.areas)
-            seen.add((own[0] if len(own) == 1 and own != ["*"] else None, asked))
+            seen.add((actor.only_area, asked))
         for area, customer in sorted(seen, key=lambda pair: (pair[0] or "", pair[1] or "")):
             self._audit(s, actor, role, action, area=area, customer=customer)
 

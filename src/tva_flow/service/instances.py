@@ -43,9 +43,8 @@ class Instances(ServiceCore):
                 raise Invalid("the municipality belongs to no employment-authority area",
                               {"municipality": f"unknown municipality {str(municipality)[:40]!r}"})
         if area is None:
-            own = sorted(actor.areas - {"*"})
-            if len(own) == 1 and role != CUSTOMER:
-                return own[0]
+            if actor.only_area and role != CUSTOMER:
+                return actor.only_area
             if role == SYSTEM:
                 return None
             raise Invalid("say in which employment-authority area the case is",

@@ -46,7 +46,7 @@ class Time(ServiceCore):
         with self.db.lock("clock"):
             start = self.clock.read()
             field = "duration" if duration is not None else "to"
-            target = _after(start, duration) if duration is not None else _parse_when(to)
+            target = _after(start, duration) if duration is not None else parse_when(to)
             if not engine_clock.in_range(target):
                 raise BadRequest("the clock stays within the years 1900–2200", {field: "outside 1900–2200"})
             if target < start:
@@ -162,13 +162,14 @@ class Time(ServiceCore):
                             .where(ProcessInstance.status == "running"))
 
 
-def _parse_when(value) -> datetime:
+def parse_when(value, field: str = "to") -> datetime:
+    """A client's ISO date-time (or a datetime) in UTC; 400 naming ``field`` if it is not one."""
     if isinstance(value, datetime):
         return engine_clock.as_utc(value)
     try:
         return engine_clock.parse_datetime(str(value))
     except (ValueError, OverflowError) as exc:
-        raise BadRequest("'to' is not an ISO date-time", {"to": str(exc)}) from exc
+        raise BadRequest(f"'{field}' is not an ISO date-time", {field: str(exc)}) from exc
 
 
 def _after(start: datetime, duration: str) -> datetime:
