@@ -38,6 +38,7 @@ SEVEN_DAYS = "7 päivän korvaukseton määräaika"
 FOURTEEN_DAYS = "14 päivän korvaukseton määräaika"
 TWELVE_WEEKS = "12 viikon työssäolovelvoite"
 SIX_WEEKS = "6 viikon työssäolovelvoite"
+STACKED = "ei uutta seuraamusta: aiempi seuraamus on vielä voimassa"
 
 
 @pytest.fixture
@@ -238,13 +239,13 @@ def test_from_2026_supplementary_discussions_are_held_only_when_the_caseworker_s
 
 
 # -- the job-search obligation --------------------------------------------------------------------------
-def test_failures_to_28_2_2026_climb_the_old_ladder_and_the_first_from_1_3_2026_takes_the_new_one(
+def test_failures_to_28_2_2026_climb_the_old_ladder_and_none_stacks_on_a_running_work_requirement(
         make_service, sqlite_url, frozen):
     """Registered Wed 1.10.2025, plan Fri 3.10.2025 (review periods 3.10.–2.11., 3.11.–2.12., …). Failures:
     2.11.2025 (2 applications, no reason) a reminder, to the customer only; 2.12.2025 (reason not accepted)
     7 days; 2.1.2026 (nothing reported) 14 days; 2.2.2026 a 12-week work requirement — each on the ladder
-    to 28.2.2026; 2.3.2026, the 5th within 12 months, on the ladder from 1.3.2026: a 6-week work
-    requirement. Where the customer gave no reason, they are heard first (a request for explanation, 7 days
+    to 28.2.2026; 2.3.2026, while that work requirement is still unmet: no new sanction (työttömyysturvalaki
+    2 a luku 10 § 4 mom.), the customer is told so and nothing goes to the payer. Where the customer gave no reason, they are heard first (a request for explanation, 7 days
     to answer, moved to the next working day) and the statement goes out only when the caseworker has
     assessed the matter after the deadline; where a reason was given and not accepted, the day after."""
     journey = journey_on(make_service, sqlite_url, frozen, "2025-10-01T09:00:00+03:00")
@@ -278,20 +279,19 @@ def test_failures_to_28_2_2026_climb_the_old_ladder_and_the_first_from_1_3_2026_
         ("2026-01-13", "asiakas", "2026-01-02", 3, FOURTEEN_DAYS),
         ("2026-02-11", "kela", "2026-02-02", 4, TWELVE_WEEKS),
         ("2026-02-11", "asiakas", "2026-02-02", 4, TWELVE_WEEKS),
-        ("2026-03-11", "kela", "2026-03-02", 5, SIX_WEEKS),
-        ("2026-03-11", "asiakas", "2026-03-02", 5, SIX_WEEKS),
+        ("2026-03-11", "asiakas", "2026-03-02", 5, STACKED),
     ]
     assert [r["answer_by"] for r in payloads(journey, type="clarification_request")] == [
         "2025-11-10", "2026-01-12", "2026-02-10", "2026-03-10"]
     statements = payloads(journey, recipient="kela", type="labour_policy_statement")
     assert [(s["statement_type"], s.get("benefit_days_lost"), s.get("work_requirement_weeks"))
             for s in statements] == [("registration", None, None), ("sanction", 7, 0), ("sanction", 14, 0),
-                                     ("sanction", 0, 12), ("sanction", 0, 6)]
+                                     ("sanction", 0, 12)]
     reminder = payloads(journey, type="sanction_notice")[0]
     assert (reminder["review_period_start"], reminder["review_period_end"]) == ("2025-10-03", "2025-11-02")
     assert reminder["applications_count"] == 2 and reminder["benefit_days_lost"] == 0
     rules = [h["data"]["matched_rules"][0]["rule_id"] for h in journey.history("decision_evaluated", "determine_sanction")]
-    assert rules == [f"job_search_sanction_rule_{n}" for n in (1, 2, 3, 4, 6)]
+    assert rules == [f"job_search_sanction_rule_{n}" for n in (1, 2, 3, 4, 7)]
     assert journey.instance()["status"] == "running"
 
 
@@ -343,7 +343,8 @@ def test_failures_from_1_3_2026_cost_7_days_then_a_6_week_work_requirement_and_a
     (unreported,) = journey.history("timer_fired", "review_period_ended_unreported")[-1:]
     assert unreported["at"] == "2026-05-19T00:00:00+03:00"
     evaluations = journey.history("decision_evaluated", "determine_sanction")
-    assert [(e["data"]["inputs"], e["data"]["outputs"]["sanction"]) for e in evaluations] == [
+    assert [({k: v for k, v in e["data"]["inputs"].items() if k != "Aiempi seuraamus vielä voimassa"},
+             e["data"]["outputs"]["sanction"]) for e in evaluations] == [
         ({"Laiminlyöntipäivä": "2026-03-18", "Monesko laiminlyönti 12 kuukauden aikana": 1}, SEVEN_DAYS),
         ({"Laiminlyöntipäivä": "2026-05-18", "Monesko laiminlyönti 12 kuukauden aikana": 2}, SIX_WEEKS)]
 
@@ -471,10 +472,13 @@ def test_unemployment_reported_to_end_1_7_2026_stops_the_discussions_until_then(
 
 
 # -- missed appointments --------------------------------------------------------------------------------
-def test_a_missed_appointment_on_fri_10_4_2026_ends_the_job_search_at_the_first_failure(journey):
+def test_a_missed_appointment_on_fri_10_4_2026_ends_the_job_search_at_the_first_failure_after_the_hearing(journey):
     """Registered Mon 5.1.2026, plan Mon 12.1. (obligation lowered to 2: part-time work); the job-search
-    discussion on Fri 10.4.2026 (12.4. is a Sunday) is missed: from 1.3.2026 the first failure ends the job
-    search. The customer is told and Kela gets the status change statement, both on 10.4.2026."""
+    discussion on Fri 10.4.2026 is missed without a word. The customer is heard first: asked that day to
+    explain by Fri 17.4.; no answer, and on Mon 20.4. the caseworker finds no acceptable reason. Only then:
+    the no-show is the first failure on the person's ladder (from 1.3.2026: 7 days without benefit, Kela
+    told) and, from 1.3.2026, the first failure to deal with the authority ends the job search — the
+    customer is told and Kela gets the status change statement, all on 20.4.2026."""
     journey.start({"applies_for_benefit": True}, user=CUSTOMER)
     journey.on("2026-01-12T10:00:00+02:00")
     interview_and_plan(journey, plan={**PLAN, "obligation_lowered": True, "lowered_obligation": 2,
@@ -486,50 +490,66 @@ def test_a_missed_appointment_on_fri_10_4_2026_ends_the_job_search_at_the_first_
     journey.on("2026-04-10T09:00:00+03:00")
     assert journey.task("job_search_discussion")["due_date"] == "2026-04-10"
     journey.do("job_search_discussion", CASEWORKER, MISSED)
+    assert journey.instance()["status"] == "running"  # nothing happens before the customer is heard
+    request = payloads(journey, type="clarification_request")[-1]
+    assert (request["matter"], request["requested_on"], request["answer_by"]) == (
+        "appointment_no_show", "2026-04-10", "2026-04-17")
+    assert sanctions(journey) == [] and journey.history("decision_evaluated", "assess_missed_appointment") == []
+    heard_without_an_answer(journey, "2026-04-20T09:00:00+03:00")
 
     instance = journey.instance()
-    assert instance["status"] == "completed" and instance["ended_at"] == "2026-04-10T09:00:00+03:00"
+    assert instance["status"] == "completed" and instance["ended_at"] == "2026-04-20T09:00:00+03:00"
     (consequence,) = journey.history("decision_evaluated", "assess_missed_appointment")
     assert consequence["data"]["inputs"] == {"Laiminlyöntipäivä": "2026-04-10",
                                              "Monesko laiminlyönti työnhaun aikana": 1, "Ajan varasi": "asiantuntija"}
     assert consequence["data"]["outputs"]["ends_job_search"] is True
-    assert outbox(journey)[-2:] == [("2026-04-10", "sanction_notice", "asiakas"),
-                                    ("2026-04-10", "status_change_statement", "kela")]
+    assert sanctions(journey) == [("2026-04-20", "kela", "2026-04-10", 1, SEVEN_DAYS),
+                                  ("2026-04-20", "asiakas", "2026-04-10", 1, SEVEN_DAYS)]
+    assert outbox(journey)[-2:] == [("2026-04-20", "sanction_notice", "asiakas"),
+                                    ("2026-04-20", "status_change_statement", "kela")]
     notice, statement = payloads(journey)[-2:]
     assert notice["reason"] == "missed_appointment" and notice["ends_job_search"] is True
-    assert (statement["reason"], statement["job_search_end_date"]) == ("missed_appointment", "2026-04-10")
-    assert sanctions(journey) == []  # the obligation (2 a month) was met
+    assert (statement["reason"], statement["job_search_end_date"]) == ("missed_appointment", "2026-04-20")
+    ladder_notice = payloads(journey, type="sanction_notice")[-2]
+    assert ladder_notice["reason"] == "appointment_no_show" and ladder_notice["appointment"] == "job_search"
+    assert ladder_notice["appeal"]["remedy"] and "kuultu" not in ladder_notice["reasons"][0]
 
 
 def test_before_1_3_2026_a_missed_appointment_is_a_reminder_and_only_the_second_ends_the_job_search(
         make_service, sqlite_url, frozen):
     """Registered Mon 3.11.2025, interviewed Fri 7.11.2025. The supplementary discussion of Fri 21.11. is
-    missed: a reminder to the customer, the discussion is rebooked and held on Mon 24.11. The one of
-    Fri 5.12.2025 is missed too: the second failure ends the job search; notice and Kela's statement 5.12."""
+    missed; heard (no answer by Fri 28.11.), on Mon 1.12. the caseworker finds no acceptable reason: a
+    reminder on the ladder and, for the appointment, a reminder; the discussion is rebooked and held on
+    Tue 2.12. The one of Fri 12.12.2025 is missed too, and after the hearing (Mon 22.12.) the second failure
+    ends the job search; notice and Kela's statement 22.12."""
     journey = journey_on(make_service, sqlite_url, frozen, "2025-11-03T09:00:00+02:00")
     journey.start({"applies_for_benefit": True}, user=CUSTOMER)
     journey.on("2025-11-07T10:00:00+02:00")
     interview_and_plan(journey)
     journey.on("2025-11-21T09:00:00+02:00")
     journey.do("supplementary_discussion", CASEWORKER, MISSED)
+    heard_without_an_answer(journey, "2025-12-01T09:00:00+02:00")
     assert journey.instance()["status"] == "running"
-    assert outbox(journey)[-1] == ("2025-11-21", "sanction_notice", "asiakas")
+    assert outbox(journey)[-2:] == [("2025-12-01", "sanction_notice", "asiakas")] * 2
+    assert [p["sanction"] for p in payloads(journey, type="sanction_notice")] == [
+        "muistutus", "muistutus: seuraava laiminlyönti päättää työnhaun"]
     assert payloads(journey)[-1]["ends_job_search"] is False
-    assert journey.task("supplementary_discussion")["due_date"] == "2025-11-21"  # rebooked
+    assert journey.task("supplementary_discussion")["due_date"] == "2025-11-21"  # still owed: booked again
 
-    journey.on("2025-11-24T10:00:00+02:00")
+    journey.on("2025-12-02T10:00:00+02:00")
     journey.do("supplementary_discussion", CASEWORKER, HELD)
-    journey.on("2025-12-05T09:00:00+02:00")
-    assert journey.task("supplementary_discussion")["due_date"] == "2025-12-05"
+    journey.on("2025-12-12T09:00:00+02:00")
     journey.do("supplementary_discussion", CASEWORKER, MISSED)
+    heard_without_an_answer(journey, "2025-12-22T09:00:00+02:00")
 
     instance = journey.instance()
-    assert instance["status"] == "completed" and instance["ended_at"] == "2025-12-05T09:00:00+02:00"
+    assert instance["status"] == "completed" and instance["ended_at"] == "2025-12-22T09:00:00+02:00"
     assert [(e["data"]["inputs"]["Monesko laiminlyönti työnhaun aikana"], e["data"]["outputs"]["ends_job_search"])
             for e in journey.history("decision_evaluated", "assess_missed_appointment")] == [(1, False), (2, True)]
-    assert outbox(journey)[-3:] == [("2025-11-21", "sanction_notice", "asiakas"),
-                                    ("2025-12-05", "sanction_notice", "asiakas"),
-                                    ("2025-12-05", "status_change_statement", "kela")]
+    assert sanctions(journey)[-2:] == [("2025-12-22", "kela", "2025-12-12", 2, SEVEN_DAYS),
+                                       ("2025-12-22", "asiakas", "2025-12-12", 2, SEVEN_DAYS)]
+    assert outbox(journey)[-2:] == [("2025-12-22", "sanction_notice", "asiakas"),
+                                    ("2025-12-22", "status_change_statement", "kela")]
 
 
 def test_an_excused_absence_on_fri_10_4_2026_moves_the_discussion_to_a_new_time_with_no_consequence(journey):
@@ -563,24 +583,26 @@ def test_a_no_show_at_a_time_the_customer_booked_ends_the_job_search_at_once_eve
         make_service, sqlite_url, frozen):
     """Registered Mon 3.11.2025, interviewed Fri 7.11.2025. The customer booked the supplementary discussion
     of Fri 21.11.2025 online and did not come: a no-show at a self-booked time ends the job search at the
-    first failure (authority-booked ones only at the second before 1.3.2026). The no-show is a failure in
-    the customer record."""
+    first failure (authority-booked ones only at the second before 1.3.2026), once the customer has been
+    heard (no answer by Fri 28.11.; assessed Mon 1.12.). The no-show is a failure in the customer record."""
     journey = journey_on(make_service, sqlite_url, frozen, "2025-11-03T09:00:00+02:00")
     journey.start({"applies_for_benefit": True}, user=CUSTOMER)
     journey.on("2025-11-07T10:00:00+02:00")
     interview_and_plan(journey)
     journey.on("2025-11-21T09:00:00+02:00")
     journey.do("supplementary_discussion", CASEWORKER, {**MISSED, "booked_by": "asiakas"})
+    assert journey.instance()["status"] == "running"
+    heard_without_an_answer(journey, "2025-12-01T09:00:00+02:00")
     assert journey.instance()["status"] == "completed"
     (consequence,) = journey.history("decision_evaluated", "assess_missed_appointment")
     assert consequence["data"]["outputs"]["ends_job_search"] is True
     assert consequence["data"]["matched_rules"][0]["rule_id"] == "job_seeker_missed_appointment_rule_4"
-    assert outbox(journey)[-1] == ("2025-11-21", "status_change_statement", "kela")
+    assert outbox(journey)[-1] == ("2025-12-01", "status_change_statement", "kela")
     from sqlalchemy import select
     from tva_flow.store.models import CustomerEvent
     with journey.service.db.read() as s:
         [failure] = s.scalars(select(CustomerEvent)).all()
-    assert (failure.kind, failure.date, failure.data["failure"], failure.data["booked_by"]) == (
+    assert (failure.kind, failure.date, failure.data["failure"], failure.data["details"]["booked_by"]) == (
         "failure", "2025-11-21", "appointment_no_show", "asiakas")
 
 
@@ -731,7 +753,8 @@ def test_one_ladder_per_person_a_failure_in_a_second_job_search_within_12_months
     assert sanctions(journey)[-2:] == [("2026-07-28", "kela", "2026-07-17", 2, SIX_WEEKS),
                                        ("2026-07-28", "asiakas", "2026-07-17", 2, SIX_WEEKS)]
     (second,) = journey.history("decision_evaluated", "determine_sanction")
-    assert second["data"]["inputs"] == {"Laiminlyöntipäivä": "2026-07-17", "Monesko laiminlyönti 12 kuukauden aikana": 2}
+    assert second["data"]["inputs"] == {"Laiminlyöntipäivä": "2026-07-17", "Monesko laiminlyönti 12 kuukauden aikana": 2,
+                                        "Aiempi seuraamus vielä voimassa": False}
 
 
 def test_an_unreported_month_is_a_request_for_explanation_and_an_acceptable_answer_means_no_sanction(journey):
@@ -758,32 +781,38 @@ def test_an_unreported_month_is_a_request_for_explanation_and_an_acceptable_answ
 
 
 # -- the initial interview: attended, excused, no-show ---------------------------------------------------
-def test_a_no_show_at_the_initial_interview_on_mon_2_3_2026_ends_the_job_search_at_once(make_service, sqlite_url,
-                                                                                       frozen):
+def test_a_no_show_at_the_initial_interview_on_mon_2_3_2026_ends_the_job_search_after_the_hearing(
+        make_service, sqlite_url, frozen):
     """Registered Mon 16.2.2026 (interview due by Mon 2.3.2026, 10 working days). On Mon 2.3.2026 the customer
-    does not come to the interview the authority booked and gives no reason: from 1.3.2026 the first failure
-    ends the job search — the customer is told and Kela gets the status-change statement that day; the
-    no-show is a failure in the customer record."""
+    does not come to the interview the authority booked and gives no reason. Heard: asked that day to
+    explain by Mon 9.3.; no answer; on Tue 10.3. the caseworker finds no acceptable reason. From 1.3.2026
+    the first failure ends the job search — the customer is told and Kela gets the status-change statement
+    on 10.3.; the no-show is a failure in the customer record, 7 days without benefit on the ladder."""
     journey = journey_on(make_service, sqlite_url, frozen, "2026-02-16T09:00:00+02:00")
     journey.start({"applies_for_benefit": True}, user=CUSTOMER)
     assert journey.task("initial_interview")["due_date"] == "2026-03-02"
     journey.on("2026-03-02T10:00:00+02:00")
     journey.do("initial_interview", CASEWORKER, {"customer_attended": False, "absence_excused": False})
+    assert journey.instance()["status"] == "running"
+    assert payloads(journey, type="clarification_request")[-1]["answer_by"] == "2026-03-09"
+    heard_without_an_answer(journey, "2026-03-10T09:00:00+02:00")
     instance = journey.instance()
-    assert instance["status"] == "completed" and instance["ended_at"] == "2026-03-02T10:00:00+02:00"
+    assert instance["status"] == "completed" and instance["ended_at"] == "2026-03-10T09:00:00+02:00"
     (consequence,) = journey.history("decision_evaluated", "assess_interview_no_show")
     assert consequence["data"]["outputs"]["ends_job_search"] is True
     assert consequence["data"]["inputs"] == {"Laiminlyöntipäivä": "2026-03-02",
                                              "Monesko laiminlyönti työnhaun aikana": 1, "Ajan varasi": "asiantuntija"}
-    assert outbox(journey)[-2:] == [("2026-03-02", "sanction_notice", "asiakas"),
-                                    ("2026-03-02", "status_change_statement", "kela")]
+    assert outbox(journey)[-2:] == [("2026-03-10", "sanction_notice", "asiakas"),
+                                    ("2026-03-10", "status_change_statement", "kela")]
     notice = payloads(journey, type="sanction_notice")[-1]
     assert (notice["appointment"], notice["ends_job_search"]) == ("initial_interview", True)
+    assert sanctions(journey) == [("2026-03-10", "kela", "2026-03-02", 1, SEVEN_DAYS),
+                                  ("2026-03-10", "asiakas", "2026-03-02", 1, SEVEN_DAYS)]
     from sqlalchemy import select
     from tva_flow.store.models import CustomerEvent
     with journey.service.db.read() as s:
-        [failure] = s.scalars(select(CustomerEvent)).all()
-    assert (failure.date, failure.data["failure"], failure.data["appointment"]) == (
+        failure = s.scalars(select(CustomerEvent).where(CustomerEvent.kind == "failure")).one()
+    assert (failure.date, failure.data["failure"], failure.data["details"]["appointment"]) == (
         "2026-03-02", "appointment_no_show", "initial_interview")
 
 
@@ -809,19 +838,86 @@ def test_an_excused_absence_from_the_initial_interview_gets_a_new_time_and_no_co
 
 def test_before_1_3_2026_an_initial_interview_no_show_is_a_reminder_and_a_new_time(make_service, sqlite_url, frozen):
     """Registered Mon 2.2.2026; the customer misses the interview of Mon 16.2.2026 without a reason: before
-    1.3.2026 a first failure is a reminder; the caseworker gives a new time, Wed 18.2., where the interview is
-    held. A second no-show in the job search would end it."""
+    1.3.2026 a first failure is a reminder. Heard (no answer by Mon 23.2.), on Tue 24.2. the caseworker finds
+    no acceptable reason: a reminder, and the interview opens again; it is held on Wed 25.2. A second
+    no-show in the job search would end it."""
     journey = journey_on(make_service, sqlite_url, frozen, "2026-02-02T09:00:00+02:00")
     journey.start({"applies_for_benefit": True}, user=CUSTOMER)
     journey.on("2026-02-16T10:00:00+02:00")
     journey.do("initial_interview", CASEWORKER, {"customer_attended": False, "absence_excused": False,
                                                  "new_appointment_date": "2026-02-18"})
+    heard_without_an_answer(journey, "2026-02-24T09:00:00+02:00")
     assert journey.instance()["status"] == "running"
-    assert outbox(journey)[-1] == ("2026-02-16", "sanction_notice", "asiakas")
+    assert outbox(journey)[-1] == ("2026-02-24", "sanction_notice", "asiakas")
     assert payloads(journey, type="sanction_notice")[-1]["ends_job_search"] is False
-    journey.on("2026-02-18T10:00:00+02:00")
+    journey.on("2026-02-25T10:00:00+02:00")
     interview_and_plan(journey)
     assert journey.instance()["status"] == "running"
     (consequence,) = journey.history("decision_evaluated", "assess_interview_no_show")
     assert (consequence["data"]["inputs"]["Monesko laiminlyönti työnhaun aikana"],
             consequence["data"]["outputs"]["ends_job_search"]) == (1, False)
+
+
+# -- failures the caseworker or the payer reports; sanctions that would stack ------------------------------
+def test_a_refused_plan_reported_on_wed_4_2_2026_is_heard_and_goes_on_the_same_ladder(journey):
+    """Registered Mon 5.1.2026, plan 19.1. On Wed 4.2.2026 the caseworker reports that the customer refused
+    to follow the plan (message job_search_failure_reported, failure plan_refusal). The customer is heard
+    (answer by Wed 11.2.), no answer, assessed Thu 12.2.: before 1.3.2026 a first failure is a reminder;
+    the failure is in the customer record with its kind. A job offer not applied for on 10.12.2025 is not on
+    the ladder before 1.1.2026: the report is refused with the table's reason and nothing is recorded."""
+    journey.start({"applies_for_benefit": True}, user=CUSTOMER)
+    journey.on("2026-01-19T10:00:00+02:00")
+    interview_and_plan(journey)
+    journey.on("2026-02-04T09:00:00+02:00")
+    journey.service.send_message(SYSTEM, "job_search_failure_reported", CUSTOMER, {
+        "failure": "plan_refusal", "failure_date": "2026-02-04", "description": "Kieltäytyi työnhakuvalmennuksesta"})
+    request = payloads(journey, type="clarification_request")[-1]
+    assert (request["matter"], request["answer_by"]) == ("plan_refusal", "2026-02-11")
+    assert "Kieltäytyi työnhakuvalmennuksesta" in request["grounds"]
+    heard_without_an_answer(journey, "2026-02-12T09:00:00+02:00")
+    assert sanctions(journey) == [("2026-02-12", "asiakas", "2026-02-04", 1, "muistutus")]
+    notice = payloads(journey, type="sanction_notice")[-1]
+    assert notice["reason"] == "plan_refusal" and notice["appeal"]["legal_basis"]
+
+    with pytest.raises(Exception) as refused:
+        journey.service.send_message(SYSTEM, "job_search_failure_reported", CUSTOMER, {
+            "failure": "job_offer_not_applied", "failure_date": "2025-12-10"})
+    assert "ennen 1.1.2026" in str(refused.value)
+    from sqlalchemy import select
+    from tva_flow.store.models import CustomerEvent
+    with journey.service.db.read() as s:
+        kinds = [(e.kind, e.data.get("failure")) for e in s.scalars(select(CustomerEvent))]
+    assert kinds == [("failure", "plan_refusal")]
+    # the listener is still there for the next report
+    assert "job_search_failure_reported" in [m["message_name"] for m in journey.instance()["message_subscriptions"]]
+
+
+def test_a_work_requirement_blocks_new_sanctions_until_the_payer_reports_it_met(journey):
+    """From 1.3.2026: a job offer not applied for on Tue 3.3.2026 is the 1st failure (7 days); one on
+    Mon 16.3. the 2nd (a 6-week work requirement). A plan refused on Wed 1.4. while that work requirement is
+    unmet gets no new sanction (työttömyysturvalaki 2 a luku 10 § 4 mom.) and is not counted. Kela reports
+    the requirement met on Fri 15.5.2026; a service refused on Mon 1.6. is then the 3rd counted failure
+    within 12 months — again a 6-week work requirement."""
+    journey.start({"applies_for_benefit": True}, user=CUSTOMER)
+    journey.on("2026-01-19T10:00:00+02:00")
+    interview_and_plan(journey, plan={**PLAN, "obligation_lowered": True, "lowered_obligation": 0,
+                                      "obligation_lowered_reason": "Kuntoutus"})
+
+    def fails(kind: str, on: str, assessed: str) -> tuple:
+        journey.on(f"{on}T09:00:00+02:00")
+        journey.service.send_message(SYSTEM, "job_search_failure_reported", CUSTOMER,
+                                     {"failure": kind, "failure_date": on})
+        heard_without_an_answer(journey, f"{assessed}T09:00:00+03:00")
+        return sanctions(journey)[-1]
+
+    assert fails("job_offer_not_applied", "2026-03-03", "2026-03-11") == (
+        "2026-03-11", "asiakas", "2026-03-03", 1, SEVEN_DAYS)
+    assert fails("job_offer_not_applied", "2026-03-16", "2026-03-24") == (
+        "2026-03-24", "asiakas", "2026-03-16", 2, SIX_WEEKS)
+    assert fails("plan_refusal", "2026-04-01", "2026-04-09") == ("2026-04-09", "asiakas", "2026-04-01", 3, STACKED)
+    assert [s["work_requirement_weeks"] for s in payloads(journey, type="labour_policy_statement")
+            if s["statement_type"] == "sanction"] == [0, 6]  # nothing to Kela for the stacked one
+    journey.on("2026-05-15T09:00:00+03:00")
+    journey.service.send_message(SYSTEM, "work_requirement_met", CUSTOMER, {"met_on": "2026-05-15"})
+    assert fails("service_refusal", "2026-06-01", "2026-06-09") == (
+        "2026-06-09", "asiakas", "2026-06-01", 3, SIX_WEEKS)

@@ -160,7 +160,8 @@ def test_the_sanction_table_answers_over_http_by_the_failure_date(service, failu
                                                                    days, weeks, rule):
     client = staff(create_app(service))
     answer = ok(client.post(f"{API}/decisions/job_search_sanction/evaluate",
-                            json={"inputs": {"failure_date": failure_date, "failure_number": failure_number}}))
+                            json={"inputs": {"failure_date": failure_date, "failure_number": failure_number,
+                                              "earlier_sanction_running": False}}))
     assert answer["result"] == {"sanction": sanction, "benefit_days_lost": days, "work_requirement_weeks": weeks}
     (matched,) = answer["matched_rules"]
     assert matched["rule_id"] == f"job_search_sanction_rule_{rule}"
@@ -175,6 +176,7 @@ def test_the_sanction_table_answers_over_http_by_the_failure_date(service, failu
 def test_tva_flow_decide_job_search_sanction_gives_the_same_answers(capsys, failure_date, expected):
     """`tva-flow decide job_search_sanction --inputs '{"failure_date": …, "failure_number": 2}'`"""
     code = cli(["decide", "job_search_sanction", "--dir", str(ROOT / "dmn"),
-                "--inputs", json.dumps({"failure_date": failure_date, "failure_number": 2})])
+                "--inputs", json.dumps({"failure_date": failure_date, "failure_number": 2,
+                                            "earlier_sanction_running": False})])
     assert code == 0
     assert json.loads(capsys.readouterr().out) == expected
