@@ -9,7 +9,9 @@ caseworker's own finding in a payment check. The customer is heard through the s
 grant is paid for 5 days a week, so the weekdays (Mon–Fri) before the stop date are the customer's; what
 was paid for weekdays from the stop date on is recovered (dmn/startup_grant_recovery.dmn: recovered when
 more than 0 €). Months that began before the stop date and were not yet decided can still be applied for
-up to the day before it; later months and a pending continuation are cancelled.
+up to the day before it; later months and a pending continuation are cancelled. The stop decision and the
+recovery decision each carry their reasons and the instructions for a rectification request to the employment
+authority within 30 days (dmn/appeal_instructions.dmn).
 
 Granted here from Sun 1.2.2026 for 6 months (applied Mon 5.1., decided Wed 7.1.2026), 37,21 €/day.
 """
@@ -21,7 +23,8 @@ from sqlalchemy import select
 from tests.identities import SYSTEM
 from tests.journeys.journey import Journey
 from tests.journeys.test_startup_grant import (APPLICANT, CASEWORKER, PAYMENT_APPLICATION, PAYMENT_OK,
-                                               apply_and_get_granted, pay_month, sent)
+                                               apply_and_get_granted, assert_rectification_within_30_days,
+                                               pay_month, sent)
 from tests.pages import every
 from tva_flow.errors import Conflict, ProcessFailed
 from tva_flow.service import evaluate_in_files
@@ -119,7 +122,11 @@ def test_the_business_ended_on_15_4_the_grant_stops_from_16_4_and_april_16_30_is
                                   "assessment": NO_ANSWER["assessment"]}
     assert [p["period"] for p in payload["cancelled_periods"]] == [4, 5, 6]
     assert "380/2023" in payload["legal_basis"] and "434/2003 34 §" in payload["legal_basis"]
-    assert "oikaisua" in payload["appeal"] and "30 päivän" in payload["appeal"]
+    # the applicant can ask the employment authority to rectify the stop within 30 days of service
+    assert_rectification_within_30_days(payload)
+    (appeal,) = journey.history("decision_evaluated", "attach_appeal_to_stop")
+    assert appeal["data"]["inputs"] == {"Asiakirjan laji": "startup_grant_stop_decision",
+                                        "Päätöksen päivä": "2026-05-19"}
 
     (recovery,) = sent(journey, "startup_grant_recovery_decision")
     assert (recovery["date"], recovery["recipient"]) == ("2026-05-19", "hakija")
@@ -128,8 +135,17 @@ def test_the_business_ended_on_15_4_the_grant_stops_from_16_4_and_april_16_30_is
                                                "days": 11, "daily_amount_eur": 37.21, "paid_eur": 818.62,
                                                "amount_eur": 409.31}]
     assert "409,31 euroa" in recovery["payload"]["reasons"][0]
+    assert_rectification_within_30_days(recovery["payload"])
+    (appeal,) = journey.history("decision_evaluated", "attach_appeal_to_recovery")
+    assert appeal["data"]["inputs"]["Asiakirjan laji"] == "startup_grant_recovery_decision"
     (table,) = journey.history("decision_evaluated", "determine_recovery")
     assert table["data"]["matched_rules"][0]["rule_id"] == "startup_grant_recovery_rule_2"  # Act 380/2023
+    # every decision the applicant got — the grant, three payments, the stop, the recovery — says why and how to
+    # ask for rectification
+    decisions = [o for o in sent(journey) if o["recipient"] == "hakija"]
+    assert len(decisions) == 6
+    for decision in decisions:
+        assert_rectification_within_30_days(decision["payload"])
 
     # Nothing is left: May–July never open for application, no continuation, the case has ended.
     instance = journey.instance()
@@ -360,6 +376,8 @@ def test_the_recovery_table_recovers_any_amount_and_names_its_sources():
     new = evaluate_in_files(tables, "startup_grant_recovery", {"stop_decision_date": "2026-05-19"})
     old = evaluate_in_files(tables, "startup_grant_recovery", {"stop_decision_date": "2024-12-31"})
     assert new["result"]["recovery_threshold_eur"] == 0 == old["result"]["recovery_threshold_eur"]
+    # the instructions for a rectification request come from appeal_instructions, one table for every decision
+    assert set(new["result"]) == {"recovery_threshold_eur", "stop_legal_basis"}
     assert "380/2023" in new["result"]["stop_legal_basis"] and "916/2012" in old["result"]["stop_legal_basis"]
     annotation = new["matched_rules"][0]["annotation"]
     assert "ei löytynyt" in annotation  # the recovery section of 380/2023 could not be sourced here: said so

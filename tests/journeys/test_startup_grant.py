@@ -7,8 +7,11 @@ payment application later than 2 months after the period ends is lost. A deadlin
 Sunday or public holiday moves to the next working day (Act 150/1930 5 §).
 
 What the applicant is sent — the decisions, each payment, a rejected or lapsed month — is read from the
-outbox, with the date it was sent. Stopping a grant after a hearing and recovering what was paid without
-grounds: tests/test_startup_grant_stop.py.
+outbox, with the date it was sent. Every decision carries its reasons and the instructions for a rectification
+request (oikaisuvaatimus) to the employment authority that decided, within 30 days of service, whose answer can be
+appealed to the administrative court (dmn/appeal_instructions.dmn; hallintolaki 434/2003 49 b–49 d §); a lapsed
+month's notice is not a decision and says so. Stopping a grant after a hearing and recovering what was paid
+without grounds: tests/test_startup_grant_stop.py.
 """
 from __future__ import annotations
 
@@ -80,6 +83,23 @@ def sent(journey: Journey, type_: str | None = None) -> list[dict]:
     return every(journey.service.list_outbox, SYSTEM, business_key=APPLICANT, type=type_)
 
 
+def without_appeal(payload: dict) -> dict:
+    return {k: v for k, v in payload.items() if k != "appeal"}
+
+
+def assert_rectification_within_30_days(payload: dict) -> None:
+    """What a decision tells the applicant: they can ask the employment authority that decided to rectify it, in
+    writing, within 30 days of service, and appeal the answer to the administrative court."""
+    appeal = payload["appeal"]
+    assert (appeal["remedy"], appeal["time_limit_days"]) == ("oikaisuvaatimus", 30)
+    assert appeal["addressed_to"] == "Päätöksen tehnyt työvoimaviranomainen (kunta tai työllisyysalueen vastuukunta)"
+    assert "kirjallisesti päätöksen tehneelle työvoimaviranomaiselle 30 päivän kuluessa päätöksen tiedoksisaannista" \
+        in appeal["instructions"]
+    assert "valittamalla hallinto-oikeuteen" in appeal["instructions"]
+    assert "380/2023" in appeal["legal_basis"] and "434/2003" in appeal["legal_basis"]
+    assert payload["reasons"] and all(isinstance(r, str) and r for r in payload["reasons"])
+
+
 def ask_for_continuation(journey: Journey, when: str) -> None:
     """On ``when`` the applicant asks for a continuation and the caseworker finds its conditions met."""
     journey.on(when)
@@ -98,12 +118,23 @@ def pay_month(journey: Journey, month: str) -> dict:
 def test_granted_six_payments_continuation_twelve_months_then_ends(journey):
     apply_and_get_granted(journey)
     decision = journey.instance()["variables"]["decision"]
-    assert decision == {"outcome": "granted", "decision_date": "2026-01-07", "start": "2026-02-01",
-                        "end": "2026-07-31", "months": 6}
-    # the grant decision goes to the applicant on Wed 7.1.2026
+    assert without_appeal(decision) == {
+        "outcome": "granted", "decision_date": "2026-01-07", "start": "2026-02-01", "end": "2026-07-31", "months": 6,
+        "reasons": [
+            "Starttirahan myöntämisen edellytykset täyttyvät: hakijalla on riittävät valmiudet yritystoimintaan, "
+            "yrittäjyys on päätoimista, yritystoiminnalla on edellytykset jatkuvaan kannattavaan toimintaan ja "
+            "starttiraha on tarpeen toimeentulon turvaamiseksi. Myöntämisen esteitä ei ole (päätöstaulukko "
+            "startup_grant_eligibility).",
+            "Starttiraha myönnetään 6 kuukaudeksi 1.2.2026–31.7.2026. Starttirahaa voidaan maksaa yhteensä enintään "
+            "12 kuukautta.",
+            "Maksatusta haetaan kuukausittain jälkikäteen 2 kuukauden kuluessa maksukauden päättymisestä."]}
+    # the grant decision goes to the applicant on Wed 7.1.2026, with its reasons and how to ask for rectification
     (grant,) = sent(journey, "startup_grant_decision")
     assert (grant["date"], grant["recipient"], grant["element_id"]) == ("2026-01-07", "hakija", "grant_decision_sent")
     assert grant["payload"] == {"recipient": "hakija", **decision}
+    assert_rectification_within_30_days(grant["payload"])
+    (appeal,) = journey.history("decision_evaluated", "attach_appeal_to_grant")
+    assert appeal["data"]["inputs"] == {"Asiakirjan laji": "startup_grant_decision", "Päätöksen päivä": "2026-01-07"}
     (terms,) = journey.history("decision_evaluated", "determine_terms")
     assert terms["data"]["outputs"] == {"period_months": 6, "max_total_months": 12, "application_window_months": 2}
 
@@ -129,11 +160,16 @@ def test_granted_six_payments_continuation_twelve_months_then_ends(journey):
     journey.do("assess_continuation", CASEWORKER, CONTINUATION_OK)
     (continuation,) = journey.set_by("record_continuation", "continuation_decision")
     assert continuation == {"outcome": "granted", "decision_date": "2026-06-17", "start": "2026-08-01",
-                            "end": "2027-01-31", "months": 6}
+                            "end": "2027-01-31", "months": 6, "reasons": [
+                                "Starttirahan jatkamisen edellytykset täyttyvät: päätoiminen yritystoiminta jatkuu.",
+                                "Starttirahaa jatketaan 6 kuukaudeksi 1.8.2026–31.1.2027. Starttirahaa on myönnetty "
+                                "yhteensä 12 kuukautta; enintään sitä voidaan maksaa 12 kuukautta (päätöstaulukko "
+                                "startup_grant_continuation)."]}
     (continued,) = sent(journey, "startup_grant_continuation_decision")
     assert (continued["date"], continued["recipient"], continued["element_id"]) == (
         "2026-06-17", "hakija", "continuation_decision_sent")
-    assert continued["payload"] == {"recipient": "hakija", **continuation}
+    assert without_appeal(continued["payload"]) == {"recipient": "hakija", **continuation}
+    assert_rectification_within_30_days(continued["payload"])
 
     for month, days, amount in MONTHLY[4:]:
         payments.append(pay_month(journey, month))
@@ -155,10 +191,19 @@ def test_granted_six_payments_continuation_twelve_months_then_ends(journey):
     assert {(o["recipient"], o["element_id"], o["payload"]["status"], o["payload"]["daily_amount_eur"])
             for o in paid} == {("hakija", "period_paid", "paid", 37.21)}
     assert [o["payload"]["period"] for o in paid] == list(range(1, 13))
-    assert [o["payload"] for o in paid] == [{"recipient": "hakija", **p} for p in payments]
-    # … and that is all the applicant was sent: two decisions and twelve payments, in the order sent
+    assert [without_appeal(o["payload"]) for o in paid] == [{"recipient": "hakija", **p} for p in payments]
+    # each payment is a decision: its grounds, and how to ask for rectification
+    assert paid[0]["payload"]["reasons"] == [
+        "Starttirahan maksamisen edellytykset täyttyvät maksukaudella 1.2.2026–28.2.2026.",
+        "Starttirahaa maksetaan viideltä päivältä viikossa: 20 arkipäivää × 37,21 € = 744,20 € (päätöstaulukko "
+        "startup_grant_daily_amount)."]
+    for payment in paid:
+        assert_rectification_within_30_days(payment["payload"])
+    # … and that is all the applicant was sent: two decisions and twelve payments, in the order sent, each with
+    # its reasons and the same instructions for a rectification request
     assert [o["type"] for o in sent(journey)] == (["startup_grant_decision"] + ["payment"] * 4
                                                   + ["startup_grant_continuation_decision"] + ["payment"] * 8)
+    assert all(o["payload"]["reasons"] and o["payload"]["appeal"] == grant["payload"]["appeal"] for o in sent(journey))
 
     # No second continuation was asked for. The grant period ended on Sun 31.1.2027, so the last day to ask
     # was Mon 1.2.2027 (Act 150/1930 5 §; before the legal review the timer fired at the start of 1.2.) …
@@ -196,8 +241,30 @@ def test_refused_because_the_business_gives_a_reasonable_living_at_once(journey)
     assert (refusal["type"], refusal["date"], refusal["recipient"], refusal["element_id"]) == (
         "startup_grant_decision", "2026-01-07", "hakija", "grant_refused")
     assert refusal["payload"] == {"recipient": "hakija", "outcome": "refused", "decision_date": "2026-01-07",
-                                  "reasons": decision["reasons"]}
+                                  "reasons": decision["reasons"], "appeal": decision["appeal"]}
     assert "Yritystoiminta antaa heti kohtuullisen toimeentulon" in " ".join(refusal["payload"]["reasons"])
+
+
+def test_a_refused_application_tells_the_applicant_they_can_ask_the_authority_to_rectify_it_within_30_days(journey):
+    """Refused on Wed 7.1.2026 because the business gives a reasonable living at once: the refusal names that ground
+    and tells the applicant they can ask the employment authority that decided (the municipality or the employment
+    area's responsible municipality) in writing to rectify it within 30 days of service — a letter counts as served
+    on the 7th day, an electronic message on the 3rd — and appeal the answer to the administrative court."""
+    journey.start(user=APPLICANT)
+    journey.do("submit_application", APPLICANT, {**APPLICATION, "expected_monthly_income_eur": 4200})
+    journey.on("2026-01-07T10:00:00+02:00")
+    journey.do("assess_application", CASEWORKER, {**ALL_CONDITIONS_MET, "reasonable_living_at_once": True})
+
+    (refusal,) = sent(journey, "startup_grant_decision")
+    assert (refusal["date"], refusal["payload"]["outcome"]) == ("2026-01-07", "refused")
+    assert refusal["payload"]["reasons"] == ["Yritystoiminta antaa heti kohtuullisen toimeentulon"]
+    assert_rectification_within_30_days(refusal["payload"])
+    instructions = refusal["payload"]["appeal"]["instructions"]
+    assert "seitsemäntenä päivänä sen lähettämisestä" in instructions
+    assert "sähköisesti lähetetyn kolmantena päivänä" in instructions
+    (appeal,) = journey.history("decision_evaluated", "attach_appeal_to_refusal")
+    assert appeal["data"]["inputs"] == {"Asiakirjan laji": "startup_grant_decision", "Päätöksen päivä": "2026-01-07"}
+    assert "49 c §" in appeal["data"]["matched_rules"][0]["annotation"]
 
 
 def test_a_missed_payment_application_lapses_two_months_after_the_period_ended_or_the_next_working_day(journey):
@@ -219,12 +286,18 @@ def test_a_missed_payment_application_lapses_two_months_after_the_period_ended_o
     assert lapse["at"] == "2026-06-02T00:00:00+03:00"
     (result,) = journey.set_by("record_lapse", "payment_result")
     assert result == {"period": 2, "start": "2026-03-01", "end": "2026-03-31", "status": "lapsed",
-                      "amount_eur": 0, "lapsed_on": "2026-06-02"}
+                      "amount_eur": 0, "lapsed_on": "2026-06-02", "reasons": [
+                          "Maksukauden 1.3.2026–31.3.2026 starttirahaa ei haettu hakuajassa: hakuaika päättyi "
+                          "1.6.2026, ja oikeus kauden starttirahaan raukesi."]}
     # the applicant is told that March lapsed, on 2.6.2026; February was the only payment
     (lapsed,) = sent(journey, "payment_lapsed")
     assert (lapsed["date"], lapsed["at"], lapsed["recipient"], lapsed["element_id"]) == (
         "2026-06-02", "2026-06-02T00:00:00+03:00", "hakija", "period_lapsed")
-    assert lapsed["payload"] == {"recipient": "hakija", **result}
+    assert without_appeal(lapsed["payload"]) == {"recipient": "hakija", **result}
+    # the notice is not a decision: nothing to appeal, and a later application would get a decision that can be
+    appeal = lapsed["payload"]["appeal"]
+    assert (appeal["remedy"], appeal["time_limit_days"]) == ("ei erillistä muutoksenhakua", None)
+    assert "Ilmoitus ei ole päätös" in appeal["instructions"]
     assert [(o["date"], o["payload"]["start"]) for o in sent(journey, "payment")] == [("2026-03-03", "2026-02-01")]
     assert [h["at"] for h in journey.history("end_event", "period_lapsed")] == []  # inner end events are steps
     assert any(h["element_id"] == "period_lapsed" for h in journey.history("step_completed"))
@@ -274,7 +347,8 @@ def test_a_continuation_past_twelve_months_is_refused(journey):
     continuations = sent(journey, "startup_grant_continuation_decision")
     assert [(o["date"], o["element_id"], o["payload"]["outcome"]) for o in continuations] == [
         ("2026-06-15", "continuation_decision_sent", "granted"), ("2026-12-15", "continuation_refused", "refused")]
-    assert continuations[1]["payload"] == {"recipient": "hakija", **refusal}
+    assert without_appeal(continuations[1]["payload"]) == {"recipient": "hakija", **refusal}
+    assert_rectification_within_30_days(continuations[1]["payload"])
     assert len(sent(journey, "payment")) == 12
 
 
@@ -325,8 +399,15 @@ def test_a_rejected_month_is_sent_as_a_refusal_not_as_a_payment(journey):
     (refusal,) = sent(journey, "payment_refused")
     assert (refusal["date"], refusal["recipient"], refusal["element_id"]) == (
         "2026-03-03", "hakija", "period_payment_refused")
-    assert refusal["payload"] == {"recipient": "hakija", **rejected}
+    assert without_appeal(refusal["payload"]) == {"recipient": "hakija", **rejected}
     assert sent(journey, "payment") == []
+    # the rejection says why and that the applicant can ask the employment authority to rectify it within 30 days
+    assert refusal["payload"]["reasons"] == [
+        "Starttirahan maksamisen edellytykset eivät täyty maksukaudella 1.2.2026–28.2.2026 (maksatuksen tarkistus)."]
+    assert_rectification_within_30_days(refusal["payload"])
+    (appeal,) = journey.history("decision_evaluated", "attach_appeal_to_payment_refusal")
+    assert appeal["data"]["inputs"] == {"Asiakirjan laji": "startup_grant_payment_decision",
+                                        "Päätöksen päivä": "2026-03-03"}
 
     pay_month(journey, "2026-03")
     assert [(o["date"], o["payload"]["start"], o["payload"]["amount_eur"]) for o in sent(journey, "payment")] == [
@@ -343,8 +424,10 @@ def test_a_business_started_at_its_own_risk_before_the_decision_is_granted_from_
     journey.on("2026-02-20T10:00:00+02:00")
     journey.do("assess_application", CASEWORKER, ALL_CONDITIONS_MET)
     decision = journey.instance()["variables"]["decision"]
-    assert decision == {"outcome": "granted", "decision_date": "2026-02-20", "start": "2026-02-02",
-                        "end": "2026-08-01", "months": 6}
+    assert {k: decision[k] for k in ("outcome", "decision_date", "start", "end", "months")} == {
+        "outcome": "granted", "decision_date": "2026-02-20", "start": "2026-02-02", "end": "2026-08-01", "months": 6}
+    assert ("Päätoiminen yritystoiminta alkoi omalla riskillä 2.2.2026 ennen päätöstä: starttiraha myönnetään "
+            "yritystoiminnan alkamisesta.") in decision["reasons"]
     (grant,) = sent(journey, "startup_grant_decision")
     assert grant["date"] == "2026-02-20" and grant["payload"]["start"] == "2026-02-02"
     periods = journey.instance()["variables"]["payment_periods"]

@@ -78,7 +78,9 @@ def test_granted_journey_over_http(client):
     kinds = [h["type"] for h in history]
     assert kinds[0] == "started" and kinds[-1] == "ended"
     assert kinds.count("task_completed") == 2 + 2 + 12 * 2
-    assert kinds.count("decision_evaluated") == 1 + 1 + 12 + 1
+    # eligibility, terms, 12 daily amounts, the continuation — and the appeal instructions attached to the grant,
+    # the 12 payments and the continuation
+    assert kinds.count("decision_evaluated") == 1 + 1 + 12 + 1 + (1 + 12 + 1)
     paid_on = [h["at"][:10] for h in history if h["element_id"] == "record_payment"]
     assert paid_on[0] == "2026-03-03" and paid_on[-1] == "2027-02-03" and len(paid_on) == 12
 
@@ -87,7 +89,10 @@ def test_granted_journey_over_http(client):
     assert [(o["date"], o["payload"]["start"], o["payload"]["end"], o["payload"]["amount_eur"]) for o in paid] == [
         (f"{next_month(month)}-03", f"{month}-01", month_end(month), amount) for month, _, amount in MONTHLY]
     assert {(o["instance_id"], o["recipient"], o["payload"]["status"]) for o in paid} == {(iid, "hakija", "paid")}
-    assert [o["payload"] for o in paid] == [{"recipient": "hakija", **p} for p in payments]
+    assert [{k: v for k, v in o["payload"].items() if k != "appeal"} for o in paid] == [
+        {"recipient": "hakija", **p} for p in payments]
+    assert {(o["payload"]["appeal"]["remedy"], o["payload"]["appeal"]["time_limit_days"]) for o in paid} == {
+        ("oikaisuvaatimus", 30)}
     assert round(sum(o["payload"]["amount_eur"] for o in paid), 2) == 9674.60
     # the decisions the applicant got
     decisions = every_page(client, f"{API}/outbox", {"business_key": APPLICANT, "recipient": "hakija"})
@@ -153,6 +158,10 @@ def test_a_grant_stopped_after_a_hearing_over_http(client):
     assert (stop["stop_date"], stop["last_paid_day"], stop["recovery_eur"]) == ("2026-02-16", "2026-02-15", 372.10)
     assert [p["period"] for p in stop["cancelled_periods"]] == [2, 3, 4, 5, 6]
     assert recovery["amount_eur"] == 372.10 == round(744.20 - 10 * 37.21, 2)
+    # both say why, and that a rectification request goes to the employment authority within 30 days
+    assert stop["reasons"] == ["Yritystoiminta päättyi 15.2.2026."] and "372,10 euroa" in recovery["reasons"][0]
+    assert {(d["appeal"]["remedy"], d["appeal"]["time_limit_days"]) for d in (stop, recovery)} == {
+        ("oikaisuvaatimus", 30)}
     assert [h["element_id"] for h in history if h["type"] == "end_event"][-1] == "grant_stopped"
     # the applicant sees both decisions in their own overview
     overview = ok(sign_in(client, APPLICANT).get(f"{API}/customers/{APPLICANT}"))
