@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 PORT   ?= 8080
 ARGS   ?=
 
-.PHONY: run run-simulated test bench validate roundtrip clean
+.PHONY: run run-simulated test bench validate roundtrip vendor translations clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,18 @@ validate: $(STAMP)
 ## roundtrip: open and save every diagram in bpmn-js (chromium, ../shared/tools) and re-parse it with tva-flow
 roundtrip: $(STAMP)
 	tools/roundtrip.sh
+
+## vendor: refresh the pinned bpmn-js, dmn-js and axe-core files in src/tva_flow/web/static/vendor (needs npm)
+vendor:
+	tools/vendor/vendor.sh
+
+## translations: after changing a text of the browser desk, refresh the catalogs, translate, run it again
+WEB := src/tva_flow/web
+translations: $(STAMP)
+	$(BIN)/pybabel extract -F $(WEB)/babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+		--project tva-flow --copyright-holder tva-flow -o $(WEB)/translations/messages.pot $(WEB)
+	$(BIN)/pybabel update -i $(WEB)/translations/messages.pot -d $(WEB)/translations -w 110 --no-fuzzy-matching
+	$(BIN)/pybabel compile -d $(WEB)/translations
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

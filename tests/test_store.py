@@ -29,7 +29,7 @@ DUE = {"review_due": "2026-01-08T16:00:00+02:00", "divisor": 4}
 def test_schema_comes_from_migrations_and_matches_the_models(database_url):
     Database(database_url)
     engine = make_engine(database_url)
-    assert schema_revision(engine) == "0005"
+    assert schema_revision(engine) == "0006"
     with engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     engine.dispose()
@@ -46,7 +46,7 @@ def test_an_older_database_is_upgraded_without_losing_rows(database_url, make_se
             "INSERT INTO process_definitions (process_key, version, name, bpmn_file, bundle_hash, files, deployed_at) "
             "VALUES ('old_process', 1, 'Vanha', 'old.bpmn', 'abc', '{}', :at)"), {"at": "2025-06-01 09:00:00"})
     store_db.upgrade(engine, "head")  # what `serve` and `deploy` do on start-up
-    assert schema_revision(engine) == "0005"
+    assert schema_revision(engine) == "0006"
     with engine.connect() as conn:
         row = conn.execute(text("SELECT process_key, message_starts FROM process_definitions")).one()
     engine.dispose()

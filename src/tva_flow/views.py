@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from .auth.policy import Reach
 from .engine.clock import HELSINKI
@@ -99,11 +99,17 @@ def task_detail(t: UserTask, schema, ui_schema) -> dict:
 
 
 def open_tasks(s, reach: Reach, candidate_group=None, assignee=None, process_key=None, business_key=None,
-               instance_id=None, limit=DEFAULT_LIMIT, cursor=None) -> dict:
-    """By due date (the soonest first; tasks without a deadline last), then by id: a stable order."""
+               instance_id=None, limit=DEFAULT_LIMIT, cursor=None, open_to=None, due_before=None) -> dict:
+    """By due date (the soonest first; tasks without a deadline last), then by id: a stable order.
+    ``open_to``: only tasks claimed by that user or by nobody; ``due_before``: only tasks due before then."""
+    extra = []
+    if open_to is not None:
+        extra.append(or_(UserTask.assignee == open_to, UserTask.assignee.is_(None)))
+    if due_before is not None:
+        extra.append(UserTask.due_at < due_before)
     query = select(UserTask).where(UserTask.status == "open",
                                    condition(reach, UserTask.area, UserTask.business_key, UserTask.candidate_group),
-                                   *conditions((
+                                   *extra, *conditions((
         (UserTask.candidate_group, candidate_group), (UserTask.assignee, assignee),
         (UserTask.process_key, process_key), (UserTask.business_key, business_key),
         (UserTask.instance_id, instance_id))))

@@ -1,4 +1,5 @@
-"""The HTTP API: a Flask application factory over :class:`tva_flow.service.TvaFlow`.
+"""The HTTP API: a Flask application factory over :class:`tva_flow.service.TvaFlow`; the same app serves
+the browser desk (:mod:`tva_flow.web`) at ``/``.
 
 flask-smorest turns the marshmallow schemas in :mod:`.schemas` into request validation and the
 OpenAPI 3 document (``GET /api/v1/openapi.json``) in one place.
@@ -39,6 +40,8 @@ def create_app(service: TvaFlow, config: dict | None = None, authenticator=None)
     errors.register(app)
     for blueprint in (*routes.BLUEPRINTS, people.audit):
         api.register_blueprint(blueprint)
+    from .. import web  # the browser desk at / (after the API: its error pages wrap the API's handlers)
+    web.install(app)
     return app
 
 

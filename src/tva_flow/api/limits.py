@@ -57,6 +57,8 @@ def install(app: Flask, limits: Limits) -> None:
             raise RequestEntityTooLarge(f"the request body is larger than {limit} bytes")
         if request.method not in ("POST", "PUT", "PATCH") or not _has_body():
             return
+        if not request.path.startswith("/api/"):  # the browser desk posts forms (tva_flow.web)
+            return
         mimetype = request.mimetype or ""
         if upload and mimetype != "multipart/form-data":
             raise UnsupportedMediaType("definition files are uploaded as multipart/form-data")

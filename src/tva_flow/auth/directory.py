@@ -152,6 +152,25 @@ class Directory:
             password_hash = row.password_hash if row else None
         return passwords.verify(password_hash, password)
 
+    def language(self, name: str) -> str | None:
+        """The language the user chose for the browser desk, if any."""
+        with self.db.read() as session:
+            row = session.get(User, name)
+            return row.language if row else None
+
+    def set_language(self, name: str, language: str) -> None:
+        with self.db.unit_of_work() as session:
+            row = session.get(User, name)
+            if row is None:
+                raise NotFound(f"no user named {name!r}")
+            row.language = language
+
+    def since(self, name: str) -> str | None:
+        """When the user of this name was added (what a token's or a session's ``user_since`` holds)."""
+        with self.db.read() as session:
+            row = session.get(User, name)
+            return row.created_at.isoformat() if row else None
+
     def actor(self, name: str, since: str | None = None) -> Actor | None:
         """The user as they are in the directory now; None once removed. With ``since`` (a token's
         ``user_since``), also None when the name now belongs to a user added after that token's one."""

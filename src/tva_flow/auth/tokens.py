@@ -27,7 +27,7 @@ from ..errors import Unauthenticated
 from .actor import Actor, actor
 from .directory import EMBEDDED_ALGORITHM, EMBEDDED_AUDIENCE, EMBEDDED_ISSUER, Directory
 
-__all__ = ["EMBEDDED_AUDIENCE", "EMBEDDED_ISSUER", "Authenticator", "OidcConfig"]
+__all__ = ["EMBEDDED_AUDIENCE", "EMBEDDED_ISSUER", "Authenticator", "OidcConfig", "actor_from_claims"]
 log = logging.getLogger(__name__)
 
 ASYMMETRIC = {"RS256": "RSA", "RS384": "RSA", "RS512": "RSA", "PS256": "RSA", "PS384": "RSA",
@@ -225,10 +225,7 @@ class Authenticator:
         if jwk.key_type != ASYMMETRIC[alg]:  # e.g. an RSA key offered for an ES256 signature
             raise Unauthenticated("the token's key does not fit its algorithm")
         claims = self._decode(token, jwk.key, [alg], config.audience, config.issuer, config.leeway_seconds)
-        subject = self._subject(claims, config.subject_claim)
-        return actor(subject, roles=claim(claims, config.roles_claim), groups=claim(claims, config.groups_claim),
-                     areas=claim(claims, config.areas_claim), customers=claim(claims, config.customer_claim),
-                     rights=claim(claims, config.rights_claim))
+        return actor_from_claims(claims, config)
 
     @staticmethod
     def _decode(token, key, algorithms, audience, issuer, leeway) -> dict:
@@ -240,7 +237,20 @@ class Authenticator:
 
     @staticmethod
     def _subject(claims: dict, name: str) -> str:
-        subject = lookup(claims, name)
-        if not isinstance(subject, str) or not subject.strip() or len(subject) > 255:
-            raise Unauthenticated(f"the token has no subject ({name!r} claim)")
-        return subject
+        return subject_of(claims, name)
+
+
+def subject_of(claims: dict, name: str) -> str:
+    subject = lookup(claims, name)
+    if not isinstance(subject, str) or not subject.strip() or len(subject) > 255:
+        raise Unauthenticated(f"the token has no subject ({name!r} claim)")
+    return subject
+
+
+def actor_from_claims(claims: dict, config: OidcConfig) -> Actor:
+    """The actor a provider's verified claims name (an access token's, or the browser sign-in's ID token's):
+    the subject, roles, groups, areas, customers and rights from the claims ``config`` names; unknown roles
+    and rights are dropped."""
+    return actor(subject_of(claims, config.subject_claim), roles=claim(claims, config.roles_claim),
+                 groups=claim(claims, config.groups_claim), areas=claim(claims, config.areas_claim),
+                 customers=claim(claims, config.customer_claim), rights=claim(claims, config.rights_claim))

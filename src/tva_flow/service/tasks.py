@@ -1,6 +1,8 @@
 """User tasks: list, read with the form, claim, release, complete — each as the actor the token names."""
 from __future__ import annotations
 
+from datetime import datetime
+
 from .. import forms, views
 from ..auth import policy
 from ..auth.actor import CASEWORKER, Actor
@@ -13,14 +15,17 @@ from .core import By, ServiceCore, history_row, retried
 class Tasks(ServiceCore):
     @retried
     def list_tasks(self, actor: Actor, candidate_group=None, assignee=None, process_key=None, business_key=None,
-                   instance_id=None, limit=None, cursor=None) -> dict:
+                   instance_id=None, limit=None, cursor=None, mine_or_unclaimed: bool = False,
+                   due_before: datetime | None = None) -> dict:
         """Open tasks within the actor's reach (their groups in their areas; a customer's own), soonest due
-        first (paged)."""
+        first (paged). ``mine_or_unclaimed``: only the actor's own and nobody's (an inbox); ``due_before``:
+        only tasks due before that moment."""
         role = policy.require(actor, "read_tasks")
         with self._audited() as s:
             page = views.open_tasks(s, policy.reach(actor, "read_tasks", tasks=True), candidate_group=candidate_group,
                                     assignee=assignee, process_key=process_key, business_key=business_key,
-                                    instance_id=instance_id, limit=limit, cursor=cursor)
+                                    instance_id=instance_id, limit=limit, cursor=cursor,
+                                    open_to=actor.subject if mine_or_unclaimed else None, due_before=due_before)
             self._audit_items(s, actor, role, "list_tasks", page["items"], business_key)
             return page
 

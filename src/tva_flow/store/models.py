@@ -223,6 +223,7 @@ class User(Base):
     rights: Mapped[list]
     password_hash: Mapped[str | None] = mapped_column(Text)  # argon2id
     created_at: Mapped[datetime]
+    language: Mapped[str | None] = mapped_column(String(8))  # the browser desk's language (fi, sv, en)
 
 
 class SigningKey(Base):
@@ -231,6 +232,15 @@ class SigningKey(Base):
     __tablename__ = "signing_keys"
     kid: Mapped[str] = mapped_column(String(64), primary_key=True)
     private_pem: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+
+
+class AppSecret(Base):
+    """A secret the server generates once and keeps only in the database (the browser session's key)."""
+
+    __tablename__ = "app_secrets"
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime]
 
 
