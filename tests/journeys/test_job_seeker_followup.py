@@ -538,6 +538,7 @@ def test_before_1_3_2026_a_missed_appointment_is_a_reminder_and_only_the_second_
 
     journey.on("2025-12-02T10:00:00+02:00")
     journey.do("supplementary_discussion", CASEWORKER, HELD)
+    journey.do("report_job_applications", CUSTOMER, FOUR_APPLICATIONS)  # 7.11.–6.12. met: one hearing only
     journey.on("2025-12-12T09:00:00+02:00")
     journey.do("supplementary_discussion", CASEWORKER, MISSED)
     heard_without_an_answer(journey, "2025-12-22T09:00:00+02:00")
