@@ -580,6 +580,32 @@ def test_an_excused_absence_on_fri_10_4_2026_moves_the_discussion_to_a_new_time_
         assert s.scalars(select(CustomerEvent)).all() == []
 
 
+def test_who_booked_an_earlier_excused_appointment_does_not_carry_over_to_the_next_one(make_service, sqlite_url,
+                                                                                      frozen):
+    """Registered Mon 3.11.2025, interviewed Fri 7.11. The customer booked the discussion of Fri 21.11. online
+    and phoned in sick: excused, a new time Tue 25.11., held. The next one, booked by the authority, is
+    missed without a word; after the hearing it is a first failure to deal with the authority before
+    1.3.2026 — a reminder, not the end of the job search that a self-booked no-show would be."""
+    journey = journey_on(make_service, sqlite_url, frozen, "2025-11-03T09:00:00+02:00")
+    journey.start({"applies_for_benefit": True}, user=CUSTOMER)
+    journey.on("2025-11-07T10:00:00+02:00")
+    interview_and_plan(journey)
+    journey.on("2025-11-21T09:00:00+02:00")
+    journey.do("supplementary_discussion", CASEWORKER, {**HELD, "customer_attended": False, "absence_excused": True,
+                                                       "new_appointment_date": "2025-11-25", "booked_by": "asiakas"})
+    journey.on("2025-11-25T09:00:00+02:00")
+    journey.do("supplementary_discussion", CASEWORKER, HELD)
+    journey.do("report_job_applications", CUSTOMER, FOUR_APPLICATIONS)
+    journey.on("2025-12-05T09:00:00+02:00")
+    assert journey.task("supplementary_discussion")["due_date"] == "2025-12-05"
+    journey.do("supplementary_discussion", CASEWORKER, MISSED)
+    heard_without_an_answer(journey, "2025-12-15T09:00:00+02:00")
+    (consequence,) = journey.history("decision_evaluated", "assess_missed_appointment")
+    assert consequence["data"]["inputs"]["Ajan varasi"] == "asiantuntija"
+    assert consequence["data"]["outputs"]["ends_job_search"] is False
+    assert journey.instance()["status"] == "running"
+
+
 def test_a_no_show_at_a_time_the_customer_booked_ends_the_job_search_at_once_even_before_1_3_2026(
         make_service, sqlite_url, frozen):
     """Registered Mon 3.11.2025, interviewed Fri 7.11.2025. The customer booked the supplementary discussion
