@@ -78,9 +78,10 @@ def instance(s, i: ProcessInstance) -> dict:
     return result
 
 
-def history(s, instance_id: str, limit=DEFAULT_LIMIT, cursor=None) -> dict:
-    """In the order it happened."""
-    query = select(HistoryEvent).where(HistoryEvent.instance_id == instance_id)
+def history(s, instance_id: str, limit=DEFAULT_LIMIT, cursor=None, type=None) -> dict:
+    """In the order it happened; ``type``: only events of that type."""
+    query = select(HistoryEvent).where(HistoryEvent.instance_id == instance_id,
+                                       *conditions(((HistoryEvent.type, type),)))
     return _page(keyset(s, query, [HistoryEvent.id], limit, cursor), lambda r: {
         "id": r.id, "at": helsinki(r.at), "type": r.type, "element_id": r.element_id, "name": r.name,
         "user": r.user, "role": r.role, "data": r.data})

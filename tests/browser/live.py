@@ -5,7 +5,7 @@ forms/ deployed, and a simulated clock stored in that database (as ``tva-flow se
 starting on Monday 5.1.2026 at 9:00 Finnish time. The browser reaches it at :attr:`LiveServer.url`.
 
 Besides the application, test-only routes under ``/_test/`` serve what the viewer tests need without the
-desk's own pages: the web package's static files (``/_test/static/…``), the definitions as files
+desk's own pages (which take the app's static files from ``/assets/``): the definitions as files
 (``/_test/defs/bpmn/startup_grant.bpmn``) and the pages in ``tests/browser/fixtures/`` (``/_test/pages/…``).
 """
 from __future__ import annotations
@@ -26,7 +26,6 @@ from tva_flow.store.db import Database
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFINITION_DIRS = {"bpmn": ROOT / "bpmn", "dmn": ROOT / "dmn", "forms": ROOT / "forms"}
-STATIC = ROOT / "src" / "tva_flow" / "web" / "static"
 PAGES = Path(__file__).resolve().parent / "fixtures"
 START = datetime(2026, 1, 5, 9, 0, tzinfo=HELSINKI)
 
@@ -34,10 +33,6 @@ START = datetime(2026, 1, 5, 9, 0, tzinfo=HELSINKI)
 def browser_test_routes() -> Blueprint:
     """Routes only the browser tests' server has (never registered by the application itself)."""
     routes = Blueprint("browser_test", __name__, url_prefix="/_test")
-
-    @routes.get("/static/<path:filename>")
-    def static(filename):
-        return send_from_directory(STATIC, filename)
 
     @routes.get("/defs/<kind>/<path:filename>")
     def definition(kind, filename):

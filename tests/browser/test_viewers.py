@@ -139,29 +139,28 @@ def test_inline_xml_is_rendered_with_the_active_step_readable(browser, live_serv
     assert shown == {"active": ["apply_payment"], "scale": pytest.approx(1), "inside": True, "marked": True}
 
 
-def test_a_diagram_that_cannot_be_loaded_says_so(browser, live_server):
-    browser.get(live_server.url + PAGE)
-    wait_for_css(browser, '#diagram[data-state="rendered"]')
-    browser.execute_script("""
+def add_viewer(driver, box_id: str, viewer: str, **attributes) -> None:
+    """Another viewer box on the page, rendered by ``window[viewer]`` (tvaDiagram or tvaDecision)."""
+    driver.execute_script("""
+        const [id, viewer, attributes] = arguments;
         const box = document.createElement('div');
-        box.id = 'broken';
-        box.setAttribute('data-bpmn-url', '/_test/defs/bpmn/no_such_process.bpmn');
-        box.setAttribute('data-label-error', 'Kaaviota ei voitu näyttää');
+        box.id = id;
+        Object.entries(attributes).forEach(([name, value]) => box.setAttribute(name, value));
         document.querySelector('main').appendChild(box);
-        window.tvaDiagram.render(box).catch(() => {});""")
+        window[viewer].render(box).catch(() => {});""", box_id, viewer, attributes)
+
+
+def test_a_diagram_that_cannot_be_loaded_says_so(viewers):
+    browser = viewers
+    add_viewer(browser, "broken", "tvaDiagram", **{"data-bpmn-url": "/_test/defs/bpmn/no_such_process.bpmn",
+                                                   "data-label-error": "Kaaviota ei voitu näyttää"})
     alert = wait_for_css(browser, '#broken[data-state="error"] [role="alert"]')
     assert alert.text == "Kaaviota ei voitu näyttää"
 
 
-def test_a_file_of_several_decisions_offers_a_switch_between_them(browser, live_server):
-    browser.get(live_server.url + PAGE)
-    wait_for_css(browser, '#decision[data-state="rendered"]')
-    browser.execute_script("""
-        const box = document.createElement('div');
-        box.id = 'two';
-        box.setAttribute('data-dmn-url', '/_test/pages/two_decisions.dmn');
-        document.querySelector('main').appendChild(box);
-        window.tvaDecision.render(box);""")
+def test_a_file_of_several_decisions_offers_a_switch_between_them(viewers):
+    browser = viewers
+    add_viewer(browser, "two", "tvaDecision", **{"data-dmn-url": "/_test/pages/two_decisions.dmn"})
     wait_for_css(browser, '#two[data-state="rendered"]')
 
     def state():

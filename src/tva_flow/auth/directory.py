@@ -165,12 +165,6 @@ class Directory:
                 raise NotFound(f"no user named {name!r}")
             row.language = language
 
-    def since(self, name: str) -> str | None:
-        """When the user of this name was added (what a token's or a session's ``user_since`` holds)."""
-        with self.db.read() as session:
-            row = session.get(User, name)
-            return row.created_at.isoformat() if row else None
-
     def actor(self, name: str, since: str | None = None) -> Actor | None:
         """The user as they are in the directory now; None once removed. With ``since`` (a token's
         ``user_since``), also None when the name now belongs to a user added after that token's one."""

@@ -35,6 +35,11 @@ PERMITS: dict[str, tuple[str, ...]] = {
 }
 
 
+def permits(actor: Actor, action: str) -> bool:
+    """Whether any role of ``actor`` may do ``action`` at all (what :func:`require` checks, without raising)."""
+    return SYSTEM in actor.roles or any(role in actor.roles for role in PERMITS[action])
+
+
 def require(actor: Actor, action: str) -> str:
     """The role ``actor`` acts in for ``action``; 403 if none of their roles permits it."""
     roles = PERMITS[action]

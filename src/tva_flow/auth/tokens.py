@@ -210,7 +210,7 @@ class Authenticator:
             raise Unauthenticated("the token is signed by an unknown key")
         claims = self._decode(token, key, [EMBEDDED_ALGORITHM], EMBEDDED_AUDIENCE, EMBEDDED_ISSUER, 0)
         since = claims.get("user_since")
-        found = self.directory.actor(self._subject(claims, "sub"), since if isinstance(since, str) else "")
+        found = self.directory.actor(subject_of(claims, "sub"), since if isinstance(since, str) else "")
         if found is None:
             raise Unauthenticated("the token's user is no longer in the directory")
         return found
@@ -235,9 +235,6 @@ class Authenticator:
         except jwt.PyJWTError as exc:
             raise Unauthenticated(_reason(exc)) from None
 
-    @staticmethod
-    def _subject(claims: dict, name: str) -> str:
-        return subject_of(claims, name)
 
 
 def subject_of(claims: dict, name: str) -> str:

@@ -25,7 +25,7 @@ from . import records
 
 from . import clock
 from .decisions import TRACE_KEY
-from .definitions import FORM_PROPERTY, UI_FORM_PROPERTY, candidate_group
+from .definitions import FORM_PROPERTY, UI_FORM_PROPERTY
 from .expressions import DUE_PROPERTY
 from .functions import EXPRESSION_FUNCTIONS
 from .state import StateSerializer
@@ -342,8 +342,6 @@ def _lane(task):
     while True:
         if task.task_spec.bpmn_id in lanes:
             return lanes[task.task_spec.bpmn_id]
-        if task.task_spec.lane:
-            return candidate_group(task.task_spec.lane)
         parent_id = getattr(workflow, "parent_task_id", None)
         if parent_id is None:
             return None

@@ -99,12 +99,12 @@ class Instances(ServiceCore):
             return page
 
     @retried
-    def history(self, actor: Actor, instance_id: str, limit=None, cursor=None) -> dict:
+    def history(self, actor: Actor, instance_id: str, limit=None, cursor=None, type=None) -> dict:
         policy.require(actor, "read_instances")
         with self._audited() as s:
             instance, role = self._reached_instance(s, actor, "read_instances", instance_id)
             self._audit(s, actor, role, "read_history", instance.area, instance.business_key, instance.id)
-            return views.history(s, instance.id, limit=limit, cursor=cursor)
+            return views.history(s, instance.id, limit=limit, cursor=cursor, type=type)
 
     @retried
     def cancel_instance(self, actor: Actor, instance_id: str) -> dict:

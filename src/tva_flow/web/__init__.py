@@ -63,6 +63,7 @@ def install(app: Flask, environ=os.environ) -> None:
     layout.install(app)
     errors.install(app)
     oidc.install(app, environ)
+    signin.install(app)
     app.register_blueprint(assets)
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)

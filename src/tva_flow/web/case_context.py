@@ -6,7 +6,7 @@ from __future__ import annotations
 from ..errors import Forbidden, NotFound
 from .session import service
 
-HISTORY_PAGES = 4     # at most 4 × 500 history rows are read for the decisions
+HISTORY_PAGES = 4     # at most 4 × 500 decisions are read
 DECISIONS_SHOWN = 12  # the newest
 
 
@@ -35,11 +35,8 @@ def _deadlines(instance: dict, task: dict) -> list[dict]:
 def _decisions(actor, instance_id: str) -> list[dict]:
     found, cursor = [], None
     for _ in range(HISTORY_PAGES):
-        try:
-            page = service().history(actor, instance_id, limit=500, cursor=cursor)
-        except (Forbidden, NotFound):
-            return []
-        found += [_decision(e) for e in page["items"] if e["type"] == "decision_evaluated"]
+        page = service().history(actor, instance_id, limit=500, cursor=cursor, type="decision_evaluated")
+        found += [_decision(e) for e in page["items"]]
         cursor = page.get("next_cursor")
         if not cursor:
             break

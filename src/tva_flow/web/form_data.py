@@ -13,7 +13,7 @@ import math
 from flask_babel import gettext as _
 
 from .. import forms as form_rules
-from .form_model import Form, encode, options_of, types_of
+from .form_model import Form, types_of
 
 PRESENT = "__present__"  # a hidden input beside a group of checkboxes: the group was on the page
 
@@ -107,4 +107,4 @@ def refill(form: Form, data: dict, posted) -> None:
             field.value = ""
 
 
-__all__ = ["PRESENT", "field_errors", "parse", "refill", "encode", "options_of"]
+__all__ = ["PRESENT", "field_errors", "parse", "refill"]

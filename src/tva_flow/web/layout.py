@@ -11,9 +11,9 @@ from flask_babel import format_date, format_time, get_locale
 from flask_babel import lazy_gettext as _l
 
 from ..auth.actor import CASEWORKER, CUSTOMER, PROCESS_OWNER, TESTER
-from ..errors import ServiceError
 from . import i18n
-from .session import current_actor, service
+from .session import clock as session_clock
+from .session import current_actor
 
 
 @dataclass(frozen=True)
@@ -30,15 +30,6 @@ NAV = (
     Link("definition_pages.index", _l("Definitions"), frozenset({PROCESS_OWNER, TESTER})),
     Link("clock_page.index", _l("Clock"), frozenset({TESTER}), simulated_only=True),
 )
-
-
-def _clock(actor):
-    if actor is None:
-        return None
-    try:
-        return service().clock_status(actor)
-    except ServiceError:
-        return None
 
 
 def _nav(actor, clock) -> list[dict]:
@@ -99,7 +90,7 @@ def install(app: Flask) -> None:
         if request.path.startswith("/api/"):
             return {}
         actor = current_actor()
-        clock = _clock(actor)
+        clock = session_clock(actor)
         locale = get_locale()
         return {"actor": actor, "clock": clock, "nav": _nav(actor, clock), "languages": i18n.LANGUAGES,
                 "current_language": locale.language if locale else i18n.DEFAULT, "has_page": _has_page}

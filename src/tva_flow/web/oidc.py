@@ -19,6 +19,7 @@ from flask import Flask, current_app
 from ..auth.actor import Actor
 from ..auth.tokens import OidcConfig, actor_from_claims
 from ..errors import ServiceError
+from .session import CLAIMS
 
 log = logging.getLogger(__name__)
 NAME = "provider"
@@ -80,6 +81,4 @@ def finish() -> tuple[Actor, dict]:
         who = actor_from_claims(dict(claims), config)
     except ServiceError as exc:
         raise SignInFailed(exc.message) from None
-    mapped = {"roles": sorted(who.roles), "groups": sorted(who.groups), "areas": sorted(who.areas),
-              "customers": sorted(who.customers), "rights": sorted(who.rights)}
-    return who, mapped
+    return who, {key: value for key, value in who.as_dict().items() if key in CLAIMS}

@@ -23,9 +23,10 @@ from flask import current_app, g, redirect, request, session, url_for
 
 from ..auth.actor import Actor, actor as make_actor
 from ..auth.directory import Directory
+from ..errors import ServiceError
 
 EMBEDDED, OIDC = "password", "oidc"
-KEYS = ("who", "how", "at", "user_since", "claims")
+CLAIMS = ("roles", "groups", "areas", "customers", "rights")  # what an OIDC session keeps of the ID token
 
 
 def service():
@@ -84,10 +85,19 @@ def _rebuild() -> Actor | None:
             session.clear()
         return found
     if how == OIDC and isinstance(session.get("claims"), dict):
-        c = session["claims"]
-        return make_actor(who, roles=c.get("roles", ()), groups=c.get("groups", ()), areas=c.get("areas", ()),
-                          customers=c.get("customers", ()), rights=c.get("rights", ()))
+        return make_actor(who, **{key: session["claims"].get(key, ()) for key in CLAIMS})
     return None
+
+
+def clock(actor: Actor | None) -> dict | None:
+    """The service's clock ({"now", "simulated", …}) as this request's actor sees it: read once per request;
+    None when nobody is signed in or the actor may not read it."""
+    if "clock" not in g:
+        try:
+            g.clock = service().clock_status(actor) if actor is not None else None
+        except ServiceError:
+            g.clock = None
+    return g.clock
 
 
 def signed_in(view):

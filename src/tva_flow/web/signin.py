@@ -13,8 +13,12 @@ bp = Blueprint("signin", __name__)
 MAX_FIELD = 1024  # longer names or passwords are not tried (hashing them would cost for nothing)
 
 
+def install(app) -> None:
+    app.extensions["tva_flow_failed_sign_ins"] = FailedSignIns()  # one per app (per worker), made once
+
+
 def _throttle() -> FailedSignIns:
-    return current_app.extensions.setdefault("tva_flow_failed_sign_ins", FailedSignIns())
+    return current_app.extensions["tva_flow_failed_sign_ins"]
 
 
 def _page(status: int = 200, name: str = "", error: str | None = None):
@@ -42,13 +46,13 @@ def sign_in():
         return _page(429, name=name, error=_("Too many failed sign-ins. Wait a few minutes and try again."))
     ok = (0 < len(name) <= MAX_FIELD and 0 < len(password) <= MAX_FIELD
           and users.verify_password(name, password))
-    since = users.since(name) if ok else None
-    if not ok or since is None:
+    user = users.get(name) if ok else None
+    if user is None:
         _throttle().failed(client)
         # one message for an unknown user, a wrong password and a user without a password
         return _page(401, name=name, error=_("The user name or password is wrong."))
     _throttle().succeeded(client)
-    web_session.begin(name, web_session.EMBEDDED, user_since=since)
+    web_session.begin(name, web_session.EMBEDDED, user_since=user["created_at"])
     flash(_("You are signed in."), "success")
     return redirect(web_session.safe_next(request.form.get("next")))
 

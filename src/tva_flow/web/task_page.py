@@ -20,12 +20,12 @@ def _render(actor, task: dict, form: form_model.Form, status: int = 200, summary
     return render_template("task.html", task={**task, "urgency": urgency(task, today)}, form=form,
                            summary=summary or [], problem=problem, case=case_context.context(actor, task),
                            processes=process_names(actor), PRESENT=form_data.PRESENT,
-                           may_work=bool(actor.roles & set(policy.PERMITS["work_on_tasks"]))), status
+                           may_work=policy.permits(actor, "work_on_tasks")), status
 
 
-def _form_of(task: dict, data=None) -> form_model.Form:
+def _form_of(task: dict) -> form_model.Form:
     form = task.get("form") or {}
-    return form_model.build(form.get("schema"), form.get("ui_schema"), task.get("data") if data is None else data)
+    return form_model.build(form.get("schema"), form.get("ui_schema"), task.get("data"))
 
 
 @bp.get("/tasks/<task_id>")

@@ -12,7 +12,7 @@ from ..auth import policy
 from ..auth.actor import CASEWORKER
 from ..engine.clock import HELSINKI
 from ..errors import Forbidden, ServiceError
-from .session import safe_next, service, signed_in
+from .session import clock, safe_next, service, signed_in
 
 bp = Blueprint("inbox", __name__)
 PAGE_SIZE = 25
@@ -23,7 +23,7 @@ DUE_WINDOWS = (("", _l("Any time")), ("overdue", _l("Overdue")), ("today", _l("D
 
 def now_of(actor) -> datetime:
     """The service's time (a simulated clock's when it runs on one), as Finnish time."""
-    return datetime.fromisoformat(service().clock_status(actor)["now"]).astimezone(HELSINKI)
+    return datetime.fromisoformat(clock(actor)["now"]).astimezone(HELSINKI)
 
 
 def _due_before(window: str, now: datetime) -> datetime | None:
@@ -66,7 +66,7 @@ def index(actor):
     if window not in dict(DUE_WINDOWS):
         abort(400)
     cursor = _filter("cursor")
-    if not actor.roles & set(policy.PERMITS["read_tasks"]):  # e.g. a process owner: the menu has their pages
+    if not policy.permits(actor, "read_tasks"):  # e.g. a process owner: the menu has their pages
         return render_template("inbox.html", tasks=None, filters={}, due_windows=DUE_WINDOWS, processes={})
     now = now_of(actor)
     page = service().list_tasks(actor, process_key=process, business_key=customer, limit=PAGE_SIZE, cursor=cursor,
