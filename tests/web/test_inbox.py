@@ -83,6 +83,17 @@ def test_an_interview_due_today_and_one_overdue_are_said_in_words(app, service, 
     assert "Myöhässä" in row and "Määräpäivä tänään" not in row
 
 
+def test_the_overdue_filter_lists_the_interview_the_inbox_marks_overdue(app, service, frozen):
+    """Registered Mon 5.1.2026: the interview's last day is Tue 20.1. (due at 21.1. 00:00). On Wed 21.1. it
+    is marked overdue, and "Overdue" lists it; "Due by today" lists it too (due before the day ends)."""
+    registered_job_seeker(service)
+    frozen.move_to("2026-01-21T10:00:00+02:00")
+    anna = signed_in(app, ANNA)
+    (row,) = rows(anna.page("/?due=overdue"))
+    assert "Myöhässä" in row
+    assert len(rows(anna.page("/?due=today"))) == 1
+
+
 def test_filters_by_customer_process_and_due_window(service, anna, assessment):
     registered_job_seeker(service)
     assert len(rows(anna.page("/"))) == 2

@@ -26,13 +26,16 @@ def now_of(actor) -> datetime:
     return datetime.fromisoformat(clock(actor)["now"]).astimezone(HELSINKI)
 
 
+# a window holds the tasks whose last day is before today + n days (views.last_day: a deadline at 00:00
+# is the end of the day before, so "by 00:00 of that day" counts, hence the microsecond)
+_LAST_DAY_BEFORE = {"overdue": 0, "today": 1, "week": 8, "month": 31}
+
+
 def _due_before(window: str, now: datetime) -> datetime | None:
-    start_of_today = datetime.combine(now.date(), time(0), HELSINKI)
-    return {"": None,
-            "overdue": start_of_today,  # due before today began: the last day has passed
-            "today": start_of_today + timedelta(days=1, microseconds=1),
-            "week": start_of_today + timedelta(days=8, microseconds=1),
-            "month": start_of_today + timedelta(days=31, microseconds=1)}[window]
+    if not window:
+        return None
+    midnight = datetime.combine(now.date() + timedelta(days=_LAST_DAY_BEFORE[window]), time(0), HELSINKI)
+    return midnight + timedelta(microseconds=1)
 
 
 def urgency(task: dict, today: date) -> str | None:
