@@ -84,3 +84,16 @@ def test_counting_is_bounded_so_one_expression_cannot_loop_for_minutes():
     with pytest.raises(ValueError, match="0 to 1200 periods"):
         functions.monthly_periods("2026-01-01", 10**9)
     assert add_working_days("2026-01-05", 10) == "2026-01-20"  # Epiphany 6.1. not counted
+
+
+def test_letters_write_dates_and_euros_the_finnish_way_in_scripts_and_tables():
+    from tva_flow.engine.decisions import DECISION_FUNCTIONS
+    from tva_flow.engine.functions import EXPRESSION_FUNCTIONS
+    finnish_date, euros = EXPRESSION_FUNCTIONS["finnish_date"], EXPRESSION_FUNCTIONS["euros"]
+    assert finnish_date("2026-01-05") == "5.1.2026" and finnish_date("2026-11-30T00:00:00+02:00") == "30.11.2026"
+    assert (euros(1260), euros(37.2), euros(1234.567)) == ("1260,00", "37,20", "1234,57")
+    dmn = b"""<definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="d" name="d" namespace="x">
+      <decision id="text" name="text"><literalExpression><text>finnish_date(day) + " " + euros(amount)</text>
+      </literalExpression></decision></definitions>"""
+    assert evaluate(load(dmn), "text", {"day": "2026-01-05", "amount": 1260}, DECISION_FUNCTIONS).value == \
+        "5.1.2026 1260,00"

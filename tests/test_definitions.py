@@ -196,3 +196,63 @@ def test_a_lane_spelled_in_finnish_gives_a_plain_candidate_group(label, group):
     """Process owners write lane labels in Finnish with ä and ö; people are given the plain machine name."""
     from tva_flow.engine.definitions import candidate_group
     assert candidate_group(label) == group
+
+
+RESULT_DMN = """<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="fixture_terms_definitions" name="Ehdot"
+             namespace="http://tva-flow/test">
+  <decision id="fixture_terms" name="Ehdot">
+    <decisionTable id="fixture_terms_table" hitPolicy="UNIQUE">
+      <input id="fixture_terms_input" label="Laji">
+        <inputExpression id="fixture_terms_input_expression" typeRef="string"><text>kind</text></inputExpression>
+      </input>
+      <output id="fixture_terms_output_1" name="percent" typeRef="number"/>
+      <output id="fixture_terms_output_2" name="max_months" typeRef="number"/>
+      <rule id="fixture_terms_rule_1">
+        <description>Testisääntö</description>
+        <inputEntry id="fixture_terms_rule_1_in"><text>"a"</text></inputEntry>
+        <outputEntry id="fixture_terms_rule_1_out_1"><text>50</text></outputEntry>
+        <outputEntry id="fixture_terms_rule_1_out_2"><text>5</text></outputEntry>
+      </rule>
+    </decisionTable>
+  </decision>
+</definitions>
+""".encode()
+
+
+def result_bpmn(variable: str) -> bytes:
+    return f'''<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+                  xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core"
+                  id="fixture_result_definitions" targetNamespace="http://tva-flow/test">
+  <bpmn:process id="fixture_result" name="Tulos yhtenä muuttujana" isExecutable="true">
+    <bpmn:startEvent id="start" name="Alku"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="decide"/>
+    <bpmn:businessRuleTask id="decide" name="Ehdot">
+      <bpmn:extensionElements>
+        <spiffworkflow:calledDecisionId>fixture_terms</spiffworkflow:calledDecisionId>
+        <spiffworkflow:properties><spiffworkflow:property name="decisionResultVariable" value="{variable}"/></spiffworkflow:properties>
+      </bpmn:extensionElements>
+    </bpmn:businessRuleTask>
+    <bpmn:sequenceFlow id="f2" sourceRef="decide" targetRef="ended"/>
+    <bpmn:endEvent id="ended" name="Loppu"/>
+  </bpmn:process>
+</bpmn:definitions>
+'''.encode()
+
+
+def test_a_business_rule_task_can_take_the_outputs_as_one_dict_none_when_no_rule_matches(make_service, sqlite_url):
+    service = make_service(sqlite_url)
+    service.deploy(SYSTEM, {"fixture_result.bpmn": result_bpmn("terms"), "fixture_terms.dmn": RESULT_DMN})
+    matched = service.start_instance(SYSTEM, "fixture_result", "010190-123A", {"kind": "a"})
+    assert matched["status"] == "completed"
+    assert matched["variables"]["terms"] == {"percent": 50, "max_months": 5}
+    assert "percent" not in matched["variables"] and "max_months" not in matched["variables"]
+    unmatched = service.start_instance(SYSTEM, "fixture_result", "020290-123A", {"kind": "b"})
+    assert unmatched["variables"]["terms"] is None
+    # the history's trace is the same as without the property: the outputs column by column
+    (evaluated,) = [h for h in every(service.history, SYSTEM, matched["id"]) if h["type"] == "decision_evaluated"]
+    assert evaluated["data"]["outputs"] == {"percent": 50, "max_months": 5}
+    assert [r["rule_id"] for r in evaluated["data"]["matched_rules"]] == ["fixture_terms_rule_1"]
+    (problem,) = validate_files({"fixture_result.bpmn": result_bpmn("not a name"), "fixture_terms.dmn": RESULT_DMN})
+    assert "decisionResultVariable 'not a name' is not a variable name" in problem

@@ -2,7 +2,8 @@
 
 A business rule task names a decision (``spiffworkflow:calledDecisionId``). SpiffWorkflow asks the task's
 engine for ``result(task)`` and merges the dict into the task data; :class:`DecisionTaskEngine` answers
-with the decision's outputs as process variables and leaves the full evaluation (inputs, matched rules
+with the decision's outputs as process variables (or, when the task names a result variable, as one dict in
+that variable) and leaves the full evaluation (inputs, matched rules
 with their annotations, outputs, required decisions) for the runtime to write into the history.
 """
 from __future__ import annotations
@@ -69,14 +70,25 @@ def process_variables(decision, outcome) -> dict:
 
 
 class DecisionTaskEngine:
-    """The object SpiffWorkflow's BusinessRuleTask calls (it expects ``result(task) -> dict``)."""
+    """The object SpiffWorkflow's BusinessRuleTask calls (it expects ``result(task) -> dict``).
 
-    def __init__(self, definitions, decision_id: str):
+    With ``result_variable`` (the task's ``decisionResultVariable`` property) the task data gets that one
+    variable instead: the outputs as a dict keyed by output name, as :func:`process_variables` gives them, or
+    None when no rule matched (and no output has a default; an aggregated COLLECT always gives its dict).
+    Without it, one variable per output. The trace in the history is the same either way.
+    """
+
+    def __init__(self, definitions, decision_id: str, result_variable: str | None = None):
         self.definitions = definitions
         self.decision = definitions.decision(decision_id)
+        self.result_variable = result_variable
 
     def result(self, task) -> dict:
         outcome = decide(self.definitions, self.decision.id, task.data)
         variables = process_variables(self.decision, outcome)
         task.internal_data[TRACE_KEY] = {**outcome.to_json(), "variables": variables}
+        if self.result_variable:
+            table = self.decision.table
+            answered = table is None or bool(table.aggregation) or bool(outcome.outputs)  # a row (or a default)
+            return {self.result_variable: variables if answered else None}
         return variables

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import keyword
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from .sandbox import check_expression
 
 FORM_PROPERTY = "formJsonSchemaFilename"
 UI_FORM_PROPERTY = "formUiSchemaFilename"
+RESULT_PROPERTY = "decisionResultVariable"  # a business rule task's outputs as one dict in this variable
 MAX_NAME = 255  # what the store's columns for ids and names keep
 TEXT_REFERENCES = ("loopDataInputRef", "loopDataOutputRef")  # element text that must be an element id
 
@@ -130,7 +132,12 @@ class TvaBpmnParser(SpiffBpmnParser):
             known = ", ".join(sorted(self.decision_definitions)) or "none"
             raise ValidationException(f"decision '{decision_ref}' is not deployed (deployed: {known})", node=node,
                                       file_name="")
-        return DecisionTaskEngine(definitions, decision_ref)
+        props = {p.get("name"): p.get("value") for p in node.iter(f"{{{SPIFF_NS}}}property")}
+        result_variable = props.get(RESULT_PROPERTY)
+        if result_variable is not None and (not result_variable.isidentifier() or keyword.iskeyword(result_variable)):
+            raise ValidationException(f"{RESULT_PROPERTY} '{result_variable}' is not a variable name", node=node,
+                                      file_name="")
+        return DecisionTaskEngine(definitions, decision_ref, result_variable=result_variable)
 
 
 def make_parser() -> SpiffBpmnParser:
@@ -330,7 +337,11 @@ def build_bundles(files: dict[str, bytes]) -> list[ProcessBundle]:
                                               "deployed", element_id=call.get("id"), line=call.sourceline)
                     seen.add(called)
                     pending.append(processes[called])
-            check_parsed_expressions(name, root, *parse_bundle(bundle))
+            spec, subprocess_specs = parse_bundle(bundle)
+            # a called process that is deployed as a process of its own is checked (and named) as that one
+            own = {key: sub for key, sub in subprocess_specs.items()
+                   if key not in processes or processes[key][1].get("isExecutable", "true") == "false"}
+            check_parsed_expressions(name, root, spec, own)
             bundles.append(bundle)
     return bundles
 

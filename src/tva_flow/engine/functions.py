@@ -87,6 +87,17 @@ def earlier_date(a, b) -> str:
     return min(_d(a), _d(b)).isoformat()
 
 
+def finnish_date(day) -> str:
+    """A date as Finnish letters write it, without leading zeros: "2026-01-05" gives "5.1.2026"."""
+    d = _d(day)
+    return f"{d.day}.{d.month}.{d.year}"
+
+
+def euros(amount) -> str:
+    """An amount of euros with two decimals and a decimal comma, as letters write it: 1260 gives "1260,00"."""
+    return f"{amount:.2f}".replace(".", ",")
+
+
 def _calendar_functions():
     from .calendar import add_working_days, is_working_day, next_working_day, working_days_between
     return add_working_days, is_working_day, next_working_day, working_days_between
@@ -95,5 +106,5 @@ def _calendar_functions():
 EXPRESSION_FUNCTIONS = {
     f.__name__: f
     for f in (today, now, add_days, add_months, start_of_day, end_of_day, monthly_periods,
-              weekdays_between, later_date, earlier_date, *_calendar_functions())
+              weekdays_between, later_date, earlier_date, finnish_date, euros, *_calendar_functions())
 }
