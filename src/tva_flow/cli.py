@@ -65,11 +65,8 @@ def _first_user_hint(db, explicit_url: str | None) -> None:
     from .auth.directory import Directory
     if not Directory(db).is_empty():
         return
-    try:
-        from . import areas
-        area = next(iter(areas.ids()), "<area>")
-    except ImportError:
-        area = "<area>"
+    from . import areas
+    area = next(iter(areas.ids()), "<area>")
     flag = ""
     if explicit_url:  # the password, if any, is not printed: put it back in yourself
         flag = " --database-url " + shlex.quote(make_url(explicit_url).render_as_string(hide_password=True))
@@ -79,9 +76,12 @@ def _first_user_hint(db, explicit_url: str | None) -> None:
 
 
 def _refused(exc) -> int:
-    print(f"refused: {exc.message}", file=sys.stderr)
+    """A service refusal on stderr: the message, then each field's problem (a definition problem's file,
+    line and element are already in the message)."""
+    print(exc.message if exc.message.startswith("refused") else f"refused: {exc.message}", file=sys.stderr)
     for name, detail in (exc.fields or {}).items():
-        print(f"  {name}: {detail}", file=sys.stderr)
+        if not isinstance(detail, dict):
+            print(f"  {name}: {detail}", file=sys.stderr)
     return 1
 
 
@@ -159,12 +159,7 @@ def cmd_deploy(args) -> int:
     try:
         result = service.deploy_paths(system(), args.dirs)
     except ServiceError as exc:
-        print(exc.message if exc.message.startswith("refused") else f"refused: {exc.message}", file=sys.stderr)
-        for name, detail in (exc.fields or {}).items():
-            if isinstance(detail, dict):  # a definition problem: the file, line and element are in the message
-                continue
-            print(f"  {name}: {detail}", file=sys.stderr)
-        return 1
+        return _refused(exc)
     print(json.dumps(result, indent=2, ensure_ascii=False))
     return 0
 

@@ -31,13 +31,6 @@ class Actor:
         return {"subject": self.subject, "roles": sorted(self.roles), "groups": sorted(self.groups),
                 "areas": sorted(self.areas), "customers": sorted(self.customers), "rights": sorted(self.rights)}
 
-    def acting_as(self, *roles: str) -> str:
-        """The role this actor acts in when any of ``roles`` permits the action (the first it holds)."""
-        for role in roles:
-            if role in self.roles:
-                return role
-        return SYSTEM if SYSTEM in self.roles else (sorted(self.roles) or ["none"])[0]
-
     @property
     def every_area(self) -> bool:
         return SYSTEM in self.roles or EVERY_AREA in self.areas
@@ -47,9 +40,6 @@ class Actor:
         """The one named area this actor works in, if there is exactly one."""
         named = self.areas - {EVERY_AREA}
         return next(iter(named)) if len(named) == 1 else None
-
-    def reaches_area(self, area: str | None) -> bool:
-        return self.every_area or (area is not None and area in self.areas)
 
 
 def system(name: str = "tva-flow") -> Actor:

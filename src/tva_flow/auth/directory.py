@@ -168,11 +168,15 @@ class Directory:
     def actor(self, name: str, since: str | None = None) -> Actor | None:
         """The user as they are in the directory now; None once removed. With ``since`` (a token's
         ``user_since``), also None when the name now belongs to a user added after that token's one."""
+        return self.actor_and_language(name, since)[0]
+
+    def actor_and_language(self, name: str, since: str | None = None) -> tuple[Actor | None, str | None]:
+        """:meth:`actor` and the language the user chose, from one read (the browser desk needs both)."""
         with self.db.read() as session:
             row = session.get(User, name)
             if row is None or (since is not None and row.created_at.isoformat() != since):
-                return None
-            return actor(row.name, row.roles, row.groups, row.areas, row.customers, row.rights)
+                return None, None
+            return actor(row.name, row.roles, row.groups, row.areas, row.customers, row.rights), row.language
 
     # --- tokens -------------------------------------------------------------------------------------
     def token(self, name: str, ttl: timedelta) -> str:

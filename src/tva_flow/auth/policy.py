@@ -2,7 +2,7 @@
 
 Two questions:
 - :func:`require` — may this actor do this kind of thing at all (by role)? If not: 403.
-- :func:`reach` / :func:`reaches` — which records: a caseworker's areas and groups, a customer's own
+- :func:`reach` / :func:`acting_role` — which records: a caseworker's areas and groups, a customer's own
   business keys and lanes. A record out of reach answers 404, so its existence does not leak. Lists
   are filtered by the :class:`Reach` in the query itself (see :mod:`tva_flow.store.reach`).
 """
@@ -77,11 +77,6 @@ def reach(actor: Actor, action: str, tasks: bool = False) -> Reach:
     if any(term == Term() for term in terms):  # a role without bounds: every record
         return Reach(everything=True)
     return Reach(terms)
-
-
-def reaches(r: Reach, area: str | None, customer: str | None, group: str | None = None) -> bool:
-    """Whether one record (its area, business key and, for a task, candidate group) is within reach."""
-    return r.everything or any(_matches(t, area, customer, group) for t in r.terms)
 
 
 def acting_role(actor: Actor, action: str, area: str | None, customer: str | None,

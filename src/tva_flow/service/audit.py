@@ -22,7 +22,7 @@ class Audit(ServiceCore):
         role = policy.require(actor, "read_audit")
         since = parse_when(since, "from") if since is not None else None
         until = parse_when(until, "to") if until is not None else None
-        with self._audited() as s:
+        with self._audited(read_only=True) as s:
             page = views.audit(s, policy.reach(actor, "read_audit"), customer=customer, subject=subject,
                                since=since, until=until, limit=limit, cursor=cursor)
             self._audit(s, actor, role, "read_audit", customer=customer)
@@ -32,7 +32,7 @@ class Audit(ServiceCore):
     def my_audit(self, actor: Actor, limit=None, cursor=None) -> dict:
         """Who has read or changed the calling customer's own data."""
         role = policy.require(actor, "read_own_audit")
-        with self._audited() as s:
+        with self._audited(read_only=True) as s:
             page = views.audit(s, policy.reach(actor, "read_own_audit"), limit=limit, cursor=cursor)
             for customer in sorted(actor.customers):
                 self._audit(s, actor, role, "read_own_audit", customer=customer)

@@ -49,7 +49,7 @@ class OutOfReach(NotFound):
 
     def __init__(self, message: str, actor: Actor, action: str, area, customer, instance_id):
         super().__init__(message)
-        self.actor, self.role = actor, actor.acting_as(*policy.PERMITS[action])
+        self.actor, self.role = actor, policy.require(actor, action)
         self.action, self.area, self.customer, self.instance_id = action, area, customer, instance_id
 
 
@@ -284,13 +284,22 @@ class ServiceCore:
 
     # -- reach and audit -------------------------------------------------------------------------------
     @contextmanager
-    def _audited(self):
+    def _audited(self, read_only: bool = False):
         """A unit of work that records the personal data it reads or changes (rows added with
-        :meth:`_audit`, committed with it). An attempt on a record out of reach is recorded in a
-        transaction of its own, then answered 404."""
+        :meth:`_audit`, committed with it). ``read_only``: the reading holds no write lock (SQLite has one
+        for the whole database); its rows are written in one short transaction right after, so an answer
+        still never leaves without them. An attempt on a record out of reach is recorded in a transaction
+        of its own, then answered 404."""
         try:
-            with self._write() as s:
-                yield s
+            if read_only:
+                with self.db.read() as s:
+                    s.info["audit_rows"] = rows = []
+                    yield s
+                with self._write() as w:
+                    w.add_all(rows)
+            else:
+                with self._write() as s:
+                    yield s
         except OutOfReach as exc:
             with self._write() as s:
                 s.add(self._audit_row(exc.actor, exc.role, exc.action, exc.area, exc.customer, exc.instance_id,
@@ -298,7 +307,12 @@ class ServiceCore:
             raise
 
     def _audit(self, s, actor: Actor, role: str, action: str, area=None, customer=None, instance_id=None) -> None:
-        s.add(self._audit_row(actor, role, action, area, customer, instance_id, "ok"))
+        row = self._audit_row(actor, role, action, area, customer, instance_id, "ok")
+        pending = s.info.get("audit_rows")
+        if pending is not None:  # a read (see _audited): written right after it
+            pending.append(row)
+        else:
+            s.add(row)
 
     def _audit_items(self, s, actor: Actor, role: str, action: str, items: list[dict], asked: str | None = None) -> None:
         """One row per customer whose data a page of a list showed; a list asked for by a customer's

@@ -51,7 +51,7 @@ class Instances(ServiceCore):
                           {"area": "give the area or the customer's municipality"})
         if not areas.known(area):
             raise Invalid("no such employment-authority area", {"area": f"unknown area {str(area)[:64]!r}"})
-        if role != CUSTOMER and not actor.reaches_area(area):
+        if policy.acting_role(actor, "start_instance", area, business_key) != role:
             raise Forbidden(f"the area {area} is not one of yours", {"area": "not yours"})
         return area
 
@@ -83,7 +83,7 @@ class Instances(ServiceCore):
     @retried
     def get_instance(self, actor: Actor, instance_id: str) -> dict:
         policy.require(actor, "read_instances")
-        with self._audited() as s:
+        with self._audited(read_only=True) as s:
             instance, role = self._reached_instance(s, actor, "read_instances", instance_id)
             self._audit(s, actor, role, "read_instance", instance.area, instance.business_key, instance.id)
             return views.instance(s, instance)
@@ -92,7 +92,7 @@ class Instances(ServiceCore):
     def list_instances(self, actor: Actor, process_key=None, business_key=None, status=None, limit=None,
                        cursor=None) -> dict:
         role = policy.require(actor, "read_instances")
-        with self._audited() as s:
+        with self._audited(read_only=True) as s:
             page = views.instances(s, policy.reach(actor, "read_instances"), process_key=process_key,
                                    business_key=business_key, status=status, limit=limit, cursor=cursor)
             self._audit_items(s, actor, role, "list_instances", page["items"], business_key)
@@ -101,7 +101,7 @@ class Instances(ServiceCore):
     @retried
     def history(self, actor: Actor, instance_id: str, limit=None, cursor=None, type=None) -> dict:
         policy.require(actor, "read_instances")
-        with self._audited() as s:
+        with self._audited(read_only=True) as s:
             instance, role = self._reached_instance(s, actor, "read_instances", instance_id)
             self._audit(s, actor, role, "read_history", instance.area, instance.business_key, instance.id)
             return views.history(s, instance.id, limit=limit, cursor=cursor, type=type)
@@ -128,7 +128,7 @@ class Instances(ServiceCore):
         role = policy.require(actor, "read_customer")
         if "\x00" in business_key:
             raise NotFound(f"no cases with business key {business_key!r}")
-        with self._audited() as s:
+        with self._audited(read_only=True) as s:
             overview = views.customer(s, policy.reach(actor, "read_customer"),
                                       policy.reach(actor, "read_customer", tasks=True), business_key,
                                       candidate_group=candidate_group, process_key=process_key)
@@ -141,7 +141,7 @@ class Instances(ServiceCore):
     def list_outbox(self, actor: Actor, business_key=None, recipient=None, type=None, instance_id=None, limit=None,
                     cursor=None) -> dict:
         role = policy.require(actor, "read_outbox")
-        with self._audited() as s:
+        with self._audited(read_only=True) as s:
             page = views.outbox(s, policy.reach(actor, "read_outbox"), business_key=business_key,
                                 recipient=recipient, type=type, instance_id=instance_id, limit=limit, cursor=cursor)
             self._audit_items(s, actor, role, "list_outbox", page["items"], business_key)

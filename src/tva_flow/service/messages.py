@@ -50,7 +50,7 @@ class Messages(ServiceCore):
     def list_subscriptions(self, actor: Actor, business_key=None, name=None, limit=None, cursor=None) -> dict:
         """The messages running instances in the actor's areas wait for (paged)."""
         role = policy.require(actor, "read_subscriptions")
-        with self._audited() as s:
+        with self._audited(read_only=True) as s:
             page = views.subscriptions(s, policy.reach(actor, "read_subscriptions"), business_key=business_key,
                                        name=name, limit=limit, cursor=cursor)
             self._audit_items(s, actor, role, "list_subscriptions", page["items"], business_key)

@@ -21,7 +21,7 @@ class Tasks(ServiceCore):
         first (paged). ``mine_or_unclaimed``: only the actor's own and nobody's (an inbox); ``due_before``:
         only tasks due before that moment."""
         role = policy.require(actor, "read_tasks")
-        with self._audited() as s:
+        with self._audited(read_only=True) as s:
             page = views.open_tasks(s, policy.reach(actor, "read_tasks", tasks=True), candidate_group=candidate_group,
                                     assignee=assignee, process_key=process_key, business_key=business_key,
                                     instance_id=instance_id, limit=limit, cursor=cursor,
@@ -32,7 +32,7 @@ class Tasks(ServiceCore):
     @retried
     def get_task(self, actor: Actor, task_id: str) -> dict:
         policy.require(actor, "read_tasks")
-        with self._audited() as s:
+        with self._audited(read_only=True) as s:
             task, role = self._reached_task(s, actor, "read_tasks", task_id)
             self._audit(s, actor, role, "read_task", task.area, task.business_key, task.instance_id)
             return views.task_detail(task, self._form(s, task, task.form), self._form(s, task, task.ui_form))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, Flask, abort, redirect, request, session
+from flask import Blueprint, Flask, abort, g, redirect, request, session
 from flask_babel import Babel
 
 from . import session as web_session
@@ -24,8 +24,7 @@ bp = Blueprint("language", __name__)
 def chosen_language() -> str:
     who = web_session.current_actor() if request else None
     if who is not None and session.get("how") == web_session.EMBEDDED:
-        users = web_session.directory()
-        stored = users.language(who.subject) if users is not None else None
+        stored = g.get("user_language")  # read with the actor (web_session.current_actor)
         if stored in CODES:
             return stored
     if session.get("language") in CODES:

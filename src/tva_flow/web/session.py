@@ -61,7 +61,8 @@ def end() -> None:
 
 
 def current_actor() -> Actor | None:
-    """The signed-in actor of this request, or None (no session, expired, or the user is gone)."""
+    """The signed-in actor of this request, or None (no session, expired, or the user is gone). For a
+    password user, the language they chose is read with it (``g.user_language``)."""
     if "actor" not in g:
         g.actor = _rebuild()
     return g.actor
@@ -80,7 +81,8 @@ def _rebuild() -> Actor | None:
         return None
     if how == EMBEDDED:
         users = directory()
-        found = users.actor(who, session.get("user_since")) if users is not None else None
+        found, g.user_language = (users.actor_and_language(who, session.get("user_since")) if users is not None
+                                  else (None, None))
         if found is None:
             session.clear()
         return found
