@@ -97,6 +97,9 @@ def test_a_name_is_taken_once_and_a_user_needs_a_role(cli):
     assert code == 1 and "a user named 'anna' already exists" in err
     code, _, err = cli("users", "add", "bad\x07name", "--role", "auditor")
     assert code == 1 and "control characters" in err
+    # a byte that is not UTF-8 on the command line arrives as a lone surrogate: refused, not a crash
+    code, _, err = cli("users", "add", "bad\udc80name", "--role", "auditor")
+    assert code == 1 and "control characters" in err
     with pytest.raises(SystemExit) as usage:
         cli("users", "add", "ville")
     assert usage.value.code == 2

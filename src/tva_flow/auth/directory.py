@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..errors import Conflict, Invalid, NotFound
+from ..text import storable
 from ..store.models import SigningKey, User
 from . import passwords
 from .actor import CUSTOMER, EVERY_AREA, RIGHTS, ROLES, Actor, actor
@@ -53,7 +54,7 @@ def _text_problem(value, what: str, longest: int = 255) -> str | None:
         return f"{what} may not be empty"
     if len(value) > longest:
         return f"{what} is longer than {longest} characters"
-    if value != value.strip() or any(unicodedata.category(c) == "Cc" for c in value):
+    if value != value.strip() or not storable(value) or any(unicodedata.category(c) == "Cc" for c in value):
         return f"{what} may not contain control characters or begin or end with a space"
     return None
 
