@@ -28,7 +28,7 @@ FUND = "Erityisalojen työttömyyskassa"
 INTERVIEW = {"service_need_assessment": "Valmis työnhakuun, ammattitaito ajan tasalla",
              "integration_plan_needed": False, "multiprofessional_support_needed": False,
              "activation_condition_met": False, "unemployment_ends_within_3_months": False}
-PLAN = {"obligation_lowered": False, "agreed_services": ["työnhakuvalmennus"],
+PLAN = {"work_situation": "unemployed", "obligation_lowered": False, "agreed_services": ["työnhakuvalmennus"],
         "customer_tasks": "Hae 4 työpaikkaa kuussa"}
 HELD = {"customer_attended": True, "plan_updated": False, "unemployment_ends_within_3_months": False}
 MISSED = {**HELD, "customer_attended": False, "absence_excused": False}  # no acceptable reason given
@@ -349,10 +349,11 @@ def test_failures_from_1_3_2026_cost_7_days_then_a_6_week_work_requirement_and_a
         ({"Laiminlyöntipäivä": "2026-05-18", "Monesko laiminlyönti 12 kuukauden aikana": 2}, SIX_WEEKS)]
 
 
-def test_a_plan_update_in_the_discussion_of_fri_17_4_2026_lowers_the_obligation_for_the_running_period(journey):
+def test_a_plan_update_in_the_discussion_of_fri_17_4_2026_lowers_the_obligation_from_the_next_period(journey):
     """Plan Mon 19.1.2026 with 4 applications a month; in the job-search discussion of Fri 17.4.2026 the plan
-    is updated (rehabilitation: 1 a month) and sent to the customer that day. The period 19.4.–18.5. is
-    judged against the lowered obligation: 1 application meets it."""
+    is updated (rehabilitation: 1 a month) and sent to the customer that day. Each period's obligation is
+    decided when it starts, so the running period 19.3.–18.4. keeps 4 and the next, 19.4.–18.5., is judged
+    against the lowered obligation: 1 application meets it."""
     journey.start({"applies_for_benefit": True}, user=CUSTOMER)
     journey.on("2026-01-19T10:00:00+02:00")
     interview_and_plan(journey)
@@ -361,7 +362,7 @@ def test_a_plan_update_in_the_discussion_of_fri_17_4_2026_lowers_the_obligation_
         journey.do("report_job_applications", CUSTOMER, FOUR_APPLICATIONS)
     journey.on("2026-04-17T09:00:00+03:00")
     journey.do("job_search_discussion", CASEWORKER, {
-        **HELD, "plan_updated": True, "obligation_lowered": True, "lowered_obligation": 1,
+        **HELD, "plan_updated": True, "work_situation": "unemployed", "obligation_lowered": True, "lowered_obligation": 1,
         "obligation_lowered_reason": "Kuntoutus", "agreed_services": ["kuntoutus"]})
     assert outbox(journey)[-1] == ("2026-04-17", "employment_plan", "asiakas")
     updated = payloads(journey, type="employment_plan")[-1]
@@ -396,6 +397,64 @@ def test_a_pending_reason_assessment_does_not_keep_the_customer_from_reporting_t
     assert sanctions(journey) == []
     report_tasks = journey.history("task_created", "report_job_applications")
     assert [h["at"] for h in report_tasks][:2] == ["2026-01-19T10:00:00+02:00", "2026-02-19T00:00:00+02:00"]
+
+
+def periods(journey: Journey) -> list[tuple]:
+    """(period start, work situation, time laid off, applications required, period months) per review period."""
+    return [(e["data"]["inputs"]["Jakson alkamispäivä"], e["data"]["inputs"]["Työtilanne"],
+             e["data"]["inputs"]["Lomautusta kulunut jakson alkaessa"],
+             e["data"]["outputs"]["job_search_obligation"], e["data"]["outputs"]["review_period_months"])
+            for e in journey.history("decision_evaluated", "determine_period_obligation")]
+
+
+def test_a_person_laid_off_on_2_3_2026_has_no_obligation_in_the_first_3_months_and_4_a_month_from_16_6(
+        make_service, sqlite_url, frozen):
+    """Laid off from Mon 2.3.2026, registered Mon 9.3., plan Mon 16.3.2026. Each review period's obligation
+    is decided when it starts: a laid-off person has none in the first 3 months of the lay-off, so the
+    periods starting 16.3., 16.4. and 16.5. pass with no report asked for and no request for explanation.
+    The period 16.6.–15.7.2026 starts 3 months and 14 days into the lay-off: 4 applications, due Wed 15.7."""
+    journey = journey_on(make_service, sqlite_url, frozen, "2026-03-09T09:00:00+02:00")
+    journey.start({"applies_for_benefit": True}, user=CUSTOMER)
+    journey.on("2026-03-16T10:00:00+02:00")
+    interview_and_plan(journey, plan={**PLAN, "work_situation": "laid_off", "laid_off_since": "2026-03-02"})
+    plan = payloads(journey, type="employment_plan")[0]
+    assert (plan["work_situation"], plan["laid_off_since"], plan["job_search_obligation"]) == (
+        "laid_off", "2026-03-02", 0)
+
+    journey.on("2026-06-15T12:00:00+03:00")
+    assert "report_job_applications" not in journey.open_tasks()
+    assert payloads(journey, type="clarification_request") == [] and sanctions(journey) == []
+    journey.on("2026-06-16T09:00:00+03:00")
+    assert journey.task("report_job_applications")["due_date"] == "2026-07-15"
+    assert periods(journey) == [("2026-03-16", "laid_off", "P0M", 0, 1), ("2026-04-16", "laid_off", "P1M", 0, 1),
+                                ("2026-05-16", "laid_off", "P2M", 0, 1), ("2026-06-16", "laid_off", "P3M", 4, 1)]
+
+
+def test_part_time_work_is_1_application_per_3_months_in_2025_and_4_a_month_from_the_period_of_6_1_2026(
+        make_service, sqlite_url, frozen):
+    """Part-time work, plan Mon 6.10.2025: under the 2025 law one application per 3-month review period,
+    6.10.2025–5.1.2026, reported due Mon 5.1.2026; one is enough. The next period starts Tue 6.1.2026 and
+    follows the law in force that day: part-time workers have the full obligation, 4 applications in the
+    1-month period 6.1.–5.2.2026. One application then is too few: the customer is asked to explain."""
+    journey = journey_on(make_service, sqlite_url, frozen, "2025-09-29T09:00:00+03:00")
+    journey.start({"applies_for_benefit": True}, user=CUSTOMER)
+    journey.on("2025-10-06T10:00:00+03:00")
+    interview_and_plan(journey, plan={**PLAN, "work_situation": "part_time"})
+    assert journey.task("report_job_applications")["due_date"] == "2026-01-05"
+    journey.on("2025-12-15T09:00:00+02:00")
+    journey.do("report_job_applications", CUSTOMER, {"applications_count": 1})
+
+    journey.on("2026-01-06T09:00:00+02:00")
+    assert payloads(journey, type="clarification_request") == []
+    assert journey.task("report_job_applications")["due_date"] == "2026-02-05"
+    journey.on("2026-02-05T09:00:00+02:00")
+    journey.do("report_job_applications", CUSTOMER, {"applications_count": 1})
+    journey.on("2026-02-06T09:00:00+02:00")
+    request = payloads(journey, type="clarification_request")[-1]
+    assert (request["matter"], request["requested_on"]) == ("job_search_obligation", "2026-02-06")
+    assert journey.set_by("assess_applications", "required_applications") == [1, 4]
+    assert periods(journey) == [("2025-10-06", "part_time", None, 1, 3), ("2026-01-06", "part_time", None, 4, 1),
+                                ("2026-02-06", "part_time", None, 4, 1)]
 
 
 # -- outside events -------------------------------------------------------------------------------------
