@@ -45,9 +45,17 @@ def definition(d: ProcessDefinition, created: bool | None = None, versions=None)
 
 
 # -- instances ---------------------------------------------------------------------------------------
-def instance_summary(i: ProcessInstance) -> dict:
-    return {"id": i.id, "process_key": i.process_key, "version": i.version, "business_key": i.business_key,
-            "area": i.area, "status": i.status, "started_at": helsinki(i.started_at), "ended_at": helsinki(i.ended_at)}
+def instance_summary(i: ProcessInstance, process_name: str | None = None) -> dict:
+    return {"id": i.id, "process_key": i.process_key, "process_name": process_name or i.process_key,
+            "version": i.version, "business_key": i.business_key, "area": i.area, "status": i.status,
+            "started_at": helsinki(i.started_at), "ended_at": helsinki(i.ended_at)}
+
+
+def _process_names(s, rows) -> dict[int, str]:
+    ids = {row.definition_id for row in rows}
+    if not ids:
+        return {}
+    return dict(s.execute(select(ProcessDefinition.id, ProcessDefinition.name).where(ProcessDefinition.id.in_(ids))).all())
 
 
 def instances(s, reach: Reach, process_key=None, business_key=None, status=None, limit=DEFAULT_LIMIT,
@@ -57,12 +65,13 @@ def instances(s, reach: Reach, process_key=None, business_key=None, status=None,
                                           *conditions(((ProcessInstance.process_key, process_key),
                                                        (ProcessInstance.business_key, business_key),
                                                        (ProcessInstance.status, status))))
-    return _page(keyset(s, query, [ProcessInstance.started_at, ProcessInstance.id], limit, cursor),
-                 instance_summary)
+    page = keyset(s, query, [ProcessInstance.started_at, ProcessInstance.id], limit, cursor)
+    names = _process_names(s, page.rows)
+    return _page(page, lambda row: instance_summary(row, names.get(row.definition_id)))
 
 
 def instance(s, i: ProcessInstance) -> dict:
-    result = instance_summary(i)
+    result = instance_summary(i, _process_names(s, [i]).get(i.definition_id))
     result["variables"] = i.variables
     result["error"] = i.error
     result["open_tasks"] = [task(t) for t in s.scalars(

@@ -197,6 +197,7 @@ class SubscriptionSchema(Schema):
 class InstanceSummarySchema(Schema):
     id = _text("Process instance id")
     process_key = _text("Process definition key")
+    process_name = _text("The process's name in its diagram (its key when it has none)")
     version = fields.Integer(metadata={"description": "Definition version the instance runs on"})
     business_key = _text("Business key, e.g. the customer's id")
     area = _text("The employment-authority area (työllisyysalue) of the case", allow_none=True)

@@ -110,6 +110,14 @@ class Runtime:
         workflow.script_engine = self.script_engine
         return workflow
 
+    @staticmethod
+    def active_elements(workflow: BpmnWorkflow) -> set[tuple[str, str]]:
+        """The elements a case is at, as (process id, element id): its waiting tasks and events, and the
+        (called) subprocesses they are in."""
+        states = TaskState.READY | TaskState.WAITING | TaskState.STARTED
+        return {(t.workflow.spec.name, t.task_spec.bpmn_id) for t in workflow.get_tasks(state=states)
+                if t.task_spec.bpmn_id}
+
     # -- steps ---------------------------------------------------------------------------------------
     def start(self, spec, subprocess_specs, variables: dict) -> tuple[BpmnWorkflow, Step]:
         workflow = BpmnWorkflow(spec, subprocess_specs, script_engine=self.script_engine)

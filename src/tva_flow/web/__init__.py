@@ -16,11 +16,13 @@ from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ..text import storable
-from . import errors, i18n, layout, oidc, signin, task_page, tasks
+from . import (apply_page, case_pages, clock_page, definition_pages, errors, i18n, layout, oidc, signin, task_page,
+               tasks)
 from .secret import secret_key
 
 # the page's blueprints; a new page adds one line
-BLUEPRINTS: list[Blueprint] = [signin.bp, i18n.bp, tasks.bp, task_page.bp]
+BLUEPRINTS: list[Blueprint] = [signin.bp, i18n.bp, tasks.bp, task_page.bp, case_pages.bp, apply_page.bp,
+                               definition_pages.bp, clock_page.bp]
 
 # templates and static files (CSS, JS, vendor/) of every page: /assets/<path>, url_for("web.static", ...)
 assets = Blueprint("web", __name__, template_folder="templates", static_folder="static", static_url_path="/assets")

@@ -27,6 +27,7 @@ class Link:
 NAV = (
     Link("inbox.index", _l("Tasks"), frozenset({CASEWORKER, TESTER, CUSTOMER})),
     Link("case_pages.index", _l("Cases"), frozenset({CASEWORKER, TESTER, CUSTOMER})),
+    Link("apply_page.index", _l("Apply"), frozenset({CUSTOMER})),
     Link("definition_pages.index", _l("Definitions"), frozenset({PROCESS_OWNER, TESTER})),
     Link("clock_page.index", _l("Clock"), frozenset({TESTER}), simulated_only=True),
 )

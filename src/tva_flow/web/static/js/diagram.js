@@ -183,6 +183,8 @@
       completed.concat(flows).forEach(function (elementId) { canvas.addMarker(elementId, "completed"); });
       active.forEach(function (elementId) {
         canvas.addMarker(elementId, "active");
+        var shape = registry.get(elementId);  // an expanded subprocess: outlined, not filled over its steps
+        if (shape && shape.children && shape.children.length) { canvas.addMarker(elementId, "container"); }
         overlays.add(elementId, "tva-state", { position: { top: -14, left: 0 }, html: badge(labels.active) });
       });
       canvas.zoom("fit-viewport", "auto");
