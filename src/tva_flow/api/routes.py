@@ -301,14 +301,18 @@ def list_subscriptions(query):
 @messages.route("/messages", methods=["POST"], endpoint="send_message")
 @messages.arguments(s.MessageRequest)
 @messages.response(200, s.MessageResultSchema)
-@refusals(r409="No running instance with that business key in the caller's areas waits for the message",
+@refusals(r409="No running instance with that business key in the caller's areas waits for the message "
+                "and no process starts with it",
            r422="`process_failed`: the process failed on the steps after the message; the step is rolled "
                 "back, the instance still waits for the message and its history records the failure")
 def send_message(body):
     """Send a message
 
     Delivers an outside event (e.g. `employed`) to the running instance with the business key that
-    waits for it, and runs that instance on.
+    waits for it, and runs that instance on. When none waits and one deployed process starts with this
+    message (a message start event, e.g. an employer's `change_negotiation_notice`), the message starts
+    a case of that process — in the area of the `municipality` it carries, else the caller's only area —
+    and the answer says `started` (the caller needs the right to start instances).
     """
     return service().send_message(actor(), body["name"], body["business_key"], body["variables"])
 

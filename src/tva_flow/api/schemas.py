@@ -231,6 +231,8 @@ class MessageResultSchema(Schema):
     instance_id = _text("Instance that received the message")
     element_id = _text("BPMN element id of the message event that caught it")
     status = _text("Status of the instance after the message")
+    started = fields.Boolean(metadata={"description": "true when no instance waited and the message started the "
+                                                      "process whose message start event it is"})
 
 
 class EvaluateDecisionRequest(Schema):

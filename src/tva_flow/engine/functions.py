@@ -79,6 +79,17 @@ def weekdays_between(start, end) -> int:
     return count
 
 
+def days_between(start, end) -> int:
+    """Calendar days from ``start`` to ``end`` (the notice day 1.10. to 30.11. is 60 days)."""
+    return (_d(end) - _d(start)).days
+
+
+def area_of(municipality) -> str | None:
+    """The employment-authority area of a municipality (code "091" or Finnish name), or None (Åland, unknown)."""
+    from ..areas import area_of_municipality
+    return area_of_municipality(str(municipality)) if municipality is not None else None
+
+
 def later_date(a, b) -> str:
     return max(_d(a), _d(b)).isoformat()
 
@@ -106,5 +117,6 @@ def _calendar_functions():
 EXPRESSION_FUNCTIONS = {
     f.__name__: f
     for f in (today, now, add_days, add_months, start_of_day, end_of_day, monthly_periods,
-              weekdays_between, later_date, earlier_date, finnish_date, euros, *_calendar_functions())
+              weekdays_between, days_between, later_date, earlier_date, finnish_date, euros, area_of,
+              *_calendar_functions())
 }

@@ -5,7 +5,7 @@ import logging
 
 from sqlalchemy import select
 
-from .. import views
+from .. import areas, views
 from ..auth import policy
 from ..auth.actor import Actor
 from ..auth.policy import Reach
@@ -13,6 +13,7 @@ from ..engine.runtime import EngineError
 from ..errors import Conflict, ProcessFailed
 from ..store.models import HistoryEvent, MessageSubscription, ProcessInstance
 from ..store.reach import condition
+from ..text import storable
 from .core import By, ServiceCore, retried
 
 log = logging.getLogger(__name__)
@@ -39,12 +40,41 @@ class Messages(ServiceCore):
                         self._audit(s, actor, role, "send_message", instance.area, business_key, instance.id)
                         return {"instance_id": instance.id, "element_id": subscription.element_id,
                                 "status": instance.status}
+                started = self._start_by_message(s, actor, role, name, business_key, variables, by)
+                if started is not None:
+                    instance, element_id = started
+                    instance_id = instance.id
+                    self._audit(s, actor, role, "send_message", instance.area, business_key, instance.id)
+                    return {"instance_id": instance.id, "element_id": element_id, "status": instance.status,
+                            "started": True}
                 raise Conflict(f"no process instance with business key '{business_key}' is waiting for "
-                               f"message '{name}'")
+                               f"message '{name}', and no process starts with it")
         except EngineError as exc:
             self._record_refusal(instance_id, exc, by)
             raise ProcessFailed(f"the process failed on the message, so it still waits for it: {exc}",
                                 {"element_id": exc.element_id} if exc.element_id else None) from exc
+
+    def _start_by_message(self, s, actor: Actor, role: str, name: str, business_key: str, variables: dict,
+                          by: By) -> tuple[ProcessInstance, str] | None:
+        """Nobody waits for the message: start the one process whose message start event it is (an employer's
+        notice starts its case), in the area of the ``municipality`` it carries or the actor's only area,
+        and deliver it there. None when no process starts with it."""
+        starting = [d for d in self._latest_definitions(s) if name in (d.message_starts or [])]
+        if not starting:
+            return None
+        if len(starting) > 1:
+            raise Conflict(f"several processes start with message '{name}': "
+                           + ", ".join(sorted(d.process_key for d in starting)))
+        starter = policy.require(actor, "start_instance")  # the message would start a case: 403 if they may not
+        area = self._area_to_start_in(actor, starter, business_key, None, variables.get("municipality"))
+        instance = self._start(s, starting[0], business_key, {}, by, area=area, refuse=True)
+        subscription = self._subscription(s, name, business_key)
+        if subscription is None or subscription.instance_id != instance.id:
+            raise Conflict(f"process '{starting[0].process_key}' started but does not wait for '{name}' first")
+        element_id = subscription.element_id
+        self._deliver(s, subscription, name, variables, by)
+        self._audit(s, actor, role, "start_instance", area, business_key, instance.id)
+        return instance, element_id
 
     @retried
     def list_subscriptions(self, actor: Actor, business_key=None, name=None, limit=None, cursor=None) -> dict:
@@ -87,9 +117,11 @@ class Messages(ServiceCore):
         return instance
 
     def _dispatch(self, s, sender: ProcessInstance, outgoing, by: By, depth: int) -> None:
-        """A message one instance sent: to the instance of the same customer that has waited for it longest
-        (one message, one receiver, as POST /messages), else to a process that a message of that name
-        starts (a hand-over), else it just stays in the outbox."""
+        """A message one instance sent: to the instance of the same customer — or of the customer its payload
+        names in ``business_key`` (an employer's case handing each dismissed employee a case of their own) —
+        that has waited for it longest (one message, one receiver, as POST /messages), else to a process that
+        a message of that name starts (a hand-over; in the ``area`` the payload names, e.g. a co-operation
+        request to another area's authority, else the sender's), else it just stays in the outbox."""
         if depth >= 5:  # processes handing a customer back and forth; the outbox keeps the message
             log.warning("message %s from %s not dispatched: hand-over chain too long", outgoing.type, sender.id)
             s.add(HistoryEvent(instance_id=sender.id, at=self.now(), type="message_not_dispatched",
@@ -97,9 +129,13 @@ class Messages(ServiceCore):
                                data={"reason": "five processes in a row handed this customer on; stopped here"}))
             return
         variables = outgoing.payload if isinstance(outgoing.payload, dict) else {}
-        subscription = self._subscription(s, outgoing.type, sender.business_key, exclude=sender.id)
+        named = variables.get("business_key")
+        key = named if isinstance(named, str) and 0 < len(named) <= 255 and storable(named) else sender.business_key
+        subscription = self._subscription(s, outgoing.type, key, exclude=sender.id)
+        target = s.get(ProcessInstance, subscription.instance_id) if subscription is not None else None
+        if target is not None and key != sender.business_key and target.area != sender.area:
+            subscription = None  # a named customer's case is reached only within the sender's area
         if subscription is not None:
-            target = s.get(ProcessInstance, subscription.instance_id)
             try:
                 self._deliver(s, subscription, outgoing.type, variables, by, depth + 1)
             except EngineError as exc:
@@ -107,8 +143,10 @@ class Messages(ServiceCore):
             return
         for definition in self._latest_definitions(s):
             if outgoing.type in (definition.message_starts or []) and definition.process_key != sender.process_key:
-                started = self._start(s, definition, sender.business_key, {}, by, depth + 1, area=sender.area)
-                subscription = self._subscription(s, outgoing.type, sender.business_key, exclude=sender.id)
+                named_area = variables.get("area")
+                area = named_area if isinstance(named_area, str) and areas.known(named_area) else sender.area
+                started = self._start(s, definition, key, {}, by, depth + 1, area=area)
+                subscription = self._subscription(s, outgoing.type, key, exclude=sender.id)
                 if started.status == "running" and subscription is not None:
                     try:
                         self._deliver(s, subscription, outgoing.type, variables, by, depth + 1)
