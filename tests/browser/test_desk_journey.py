@@ -60,10 +60,10 @@ def task_rows(browser) -> list[str]:
 def test_the_applicant_applies_and_fills_her_application(browser, desk):
     sign_in(browser, desk, APPLICANT)
     browser.find_element(By.CSS_SELECTOR, "nav.site-nav a[href='/apply']").click()
-    wait_for_css(browser, "#apply-form")
+    wait_for_css(browser, "ul.services")
     no_serious_violations(browser)
-    browser.find_element(By.XPATH, "//label[normalize-space()='Starttiraha']").click()
-    Select(browser.find_element(By.ID, "apply-municipality")).select_by_visible_text("Helsinki")
+    browser.find_element(By.LINK_TEXT, "Starttiraha").click()
+    Select(wait_for_css(browser, "#apply-municipality")).select_by_visible_text("Helsinki")
     browser.find_element(By.CSS_SELECTOR, "#apply-form button[type=submit]").click()
     wait_for_css(browser, "#task-form")
     assert "Starttirahan hakeminen" in browser.find_element(By.TAG_NAME, "h1").text

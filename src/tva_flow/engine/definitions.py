@@ -107,6 +107,16 @@ def user_tasks(bpmn_root) -> list[tuple]:
             for task in bpmn_root.iter(f"{{{BPMN_NS}}}userTask")]
 
 
+def start_form(process) -> tuple[str | None, str | None]:
+    """The form (JSON Schema and UI schema file names) of a process's own plain start event, if it names one:
+    what a customer fills in to start a case of it (a job seeker's registration)."""
+    for start in process.findall(f"{{{BPMN_NS}}}startEvent"):
+        props = {p.get("name"): p.get("value") for p in start.iter(f"{{{SPIFF_NS}}}property")}
+        if props.get(FORM_PROPERTY):
+            return props[FORM_PROPERTY], props.get(UI_FORM_PROPERTY)
+    return None, None
+
+
 class TvaBpmnParser(SpiffBpmnParser):
     """SpiffWorkflow's BPMN parser with tva-flow's own DMN engine (FEEL, every hit policy, a trace) and the
     customer record as a BPMN data store (:mod:`.records`)."""
@@ -301,7 +311,9 @@ def build_bundles(files: dict[str, bytes]) -> list[ProcessBundle]:
                                       element_id=_element_calling(process, decision_id),
                                       line=_line_of(process, _element_calling(process, decision_id)))
             bundle.files[dmn_name] = dmn_files[dmn_name]
-        for task, props in user_tasks(process):
+        form, ui_form = start_form(process)
+        starts = [(process, {FORM_PROPERTY: form, UI_FORM_PROPERTY: ui_form})] if form else []
+        for task, props in user_tasks(process) + starts:
             for prop in (FORM_PROPERTY, UI_FORM_PROPERTY):
                 form = props.get(prop)
                 if form is None:
