@@ -554,6 +554,8 @@ def test_a_missed_appointment_on_fri_10_4_2026_ends_the_job_search_at_the_first_
     assert (request["matter"], request["requested_on"], request["answer_by"]) == (
         "appointment_no_show", "2026-04-10", "2026-04-17")
     assert sanctions(journey) == [] and journey.history("decision_evaluated", "assess_missed_appointment") == []
+    assert request["grounds"] == ("Et saapunut sovittuun työnhakukeskusteluun 10.4.2026 etkä ilmoittanut estettä. "
+                                  "Kerro, oliko sinulla hyväksyttävä syy.")
     heard_without_an_answer(journey, "2026-04-20T09:00:00+03:00")
 
     instance = journey.instance()
@@ -572,6 +574,8 @@ def test_a_missed_appointment_on_fri_10_4_2026_ends_the_job_search_at_the_first_
     ladder_notice = payloads(journey, type="sanction_notice")[-2]
     assert ladder_notice["reason"] == "appointment_no_show" and ladder_notice["appointment"] == "job_search"
     assert ladder_notice["appeal"]["remedy"] and "kuultu" not in ladder_notice["reasons"][0]
+    # the notice states the facts; the question was the hearing's, not the decision's
+    assert ladder_notice["reasons"][0] == "Et saapunut sovittuun työnhakukeskusteluun 10.4.2026 etkä ilmoittanut estettä."
 
 
 def test_before_1_3_2026_a_missed_appointment_is_a_reminder_and_only_the_second_ends_the_job_search(
