@@ -1,5 +1,11 @@
-"""Text every store and every client can keep: valid Unicode (no lone surrogates) without NUL characters."""
+"""Text every store and every client can keep: valid Unicode (no lone surrogates) without NUL characters; and
+what a customer's identifier looks like."""
 from __future__ import annotations
+
+import re
+
+# a henkilötunnus (personal identity code, century signs of 2023 included) or a Y-tunnus (business ID)
+_CUSTOMER_ID = re.compile(r"\d{6}[-+A-FU-Y]\d{3}[0-9A-Y]|\d{7}-\d")
 
 
 def storable(text: str) -> bool:
@@ -11,3 +17,8 @@ def storable(text: str) -> bool:
     except UnicodeEncodeError:
         return False
     return True
+
+
+def customer_id(text) -> bool:
+    """Whether ``text`` has the form of a henkilötunnus or a Y-tunnus (the form only; no checksum)."""
+    return isinstance(text, str) and _CUSTOMER_ID.fullmatch(text) is not None

@@ -136,7 +136,9 @@ def test_a_month_later_the_first_payment_application_is_highlighted(browser, des
     amount.send_keys("1")
     Select(browser.find_element(By.CSS_SELECTOR, "#advance-by #unit")).select_by_value("months")
     browser.find_element(By.CSS_SELECTOR, "#advance-by button[type=submit]").click()
-    wait_for(browser, lambda d: "5.2.2026" in d.find_element(By.CSS_SELECTOR, ".simulated-date").text,
+    # read in the page (no element reference to go stale while the page after the advance loads)
+    wait_for(browser, lambda d: "5.2.2026" in d.execute_script(
+        "const e = document.querySelector('.simulated-date'); return e ? e.textContent : '';"),
              message="the simulated date did not move to 5.2.2026")
     sign_in(browser, desk, APPLICANT)
     assert any("Maksatuksen hakeminen" in row for row in task_rows(browser)), task_rows(browser)

@@ -18,6 +18,7 @@ from tests.identities import SYSTEM, caseworker
 from tests.identities import tester as a_tester
 from tests.journeys.journey import Journey
 from tests.pages import every
+from tva_flow.errors import Conflict, ProcessFailed
 
 EMPLOYER, CASEWORKER = "1234567-8", "anna.asiantuntija"
 EEVA, PEKKA = "150368-123A", "010567-2345"  # 57 and 58 on the notice day 1.10.2025
@@ -87,7 +88,9 @@ def test_12_dismissals_at_a_60_employee_employer_on_2_9_2025_mean_an_action_plan
     employer.on("2025-09-10T10:00:00+03:00")
     employer.do("draft_action_plan", CASEWORKER, PLAN)
     assert outbox(employer.service, EMPLOYER) == [("2025-09-10", "action_plan", "tyonantaja")]
-    assert employer.task("staff_representative_view")["candidate_group"] == "henkiloston_edustaja"
+    # the staff representative's view is awaited until the negotiation period ends (their e-service sends it)
+    assert {"element_id": "await_staff_view", "name": "Henkilöstön näkemys",
+            "due_at": "2025-09-24T00:00:00+03:00"} in employer.instance()["pending_timers"]
 
 
 def test_8_dismissals_mean_principles_mapped_within_the_7_day_minimum(service, frozen):
@@ -158,7 +161,8 @@ def dismiss_two(employer: Journey) -> None:
     dismissed on Wed 1.10.2025, their notice day."""
     employer.do("map_service_needs", CASEWORKER, MAPPING)
     employer.do("draft_action_plan", CASEWORKER, PLAN)
-    employer.do("staff_representative_view", EMPLOYER, {"staff_view": "Hyvä suunnitelma", "agrees_with_plan": True})
+    employer.service.send_message(a_tester(), "staff_representative_view", EMPLOYER,  # the representative's e-service
+                                  {"staff_view": "Hyvä suunnitelma", "agrees_with_plan": True})
     employer.on("2025-10-01T09:00:00+03:00")
     employer.service.send_message(a_tester(), "dismissal_list", EMPLOYER,
                                   {"dismissed": [dismissed(EEVA, 57, 6), dismissed(PEKKA, 58, 10)]})
@@ -243,3 +247,27 @@ def test_a_course_beyond_two_months_pay_is_refused_only_after_the_customer_is_he
     eeva.do("assess_explanation", CASEWORKER, {"acceptable_reason": False, "assessment": "Ei selvitystä"})
     (refusal,) = payloads(employer.service, EEVA, type="training_decision")
     assert refusal["outcome"] == "refused" and refusal["appeal"]["remedy"] == "oikaisuvaatimus"
+
+
+def test_a_repeated_notice_opens_no_second_case(employer):
+    """The employer's e-service sends the notice again (a retry): 409, and the one case stays."""
+    with pytest.raises(Conflict):
+        employer.service.send_message(a_tester(), "change_negotiation_notice", EMPLOYER, NOTICE)
+    with pytest.raises(Conflict):
+        employer.service.send_message(a_tester(), "dismissal_notice", EMPLOYER, NOTICE)
+    assert len(every(employer.service.list_instances, SYSTEM, process_key="change_security",
+                     business_key=EMPLOYER)) == 1
+
+
+def test_a_dismissed_person_without_a_valid_identity_code_is_refused_and_the_list_can_be_sent_again(employer):
+    """A list whose person has no proper henkilötunnus would open that person's case under the employer's
+    business ID: the message is refused (422), nothing is opened, and the case still waits for the list."""
+    employer.do("map_service_needs", CASEWORKER, MAPPING)
+    employer.do("draft_action_plan", CASEWORKER, PLAN)
+    employer.on("2025-10-01T09:00:00+03:00")  # the negotiation period is over: the staff view is no longer awaited
+    with pytest.raises(ProcessFailed):
+        employer.service.send_message(a_tester(), "dismissal_list", EMPLOYER,
+                                      {"dismissed": [dismissed(EEVA, 57, 6), dismissed("12345", 58, 10)]})
+    assert every(employer.service.list_instances, SYSTEM, process_key="change_security_employee") == []
+    employer.service.send_message(a_tester(), "dismissal_list", EMPLOYER, {"dismissed": [dismissed(EEVA, 57, 6)]})
+    assert case_of(employer.service, EEVA).instance()["status"] == "running"

@@ -38,8 +38,8 @@ def test_from_the_notice_of_2_9_2025_to_eeva_s_training_billed_on_1_4_2026(make_
 
     complete(client, CASEWORKER, EMPLOYER, "map_service_needs", MAPPING)
     complete(client, CASEWORKER, EMPLOYER, "draft_action_plan", PLAN)
-    complete(client, EMPLOYER, EMPLOYER, "staff_representative_view", {"staff_view": "Kannatamme",
-                                                                       "agrees_with_plan": True})
+    ok(client.post(f"{API}/messages", json={"name": "staff_representative_view", "business_key": EMPLOYER,
+                                            "variables": {"staff_view": "Kannatamme", "agrees_with_plan": True}}))
     advance(client, "2025-10-01T09:00:00+03:00")
     ok(client.post(f"{API}/messages", json={"name": "dismissal_list", "business_key": EMPLOYER,
                                             "variables": {"dismissed": [dismissed(EEVA, 57, 6)]}}))

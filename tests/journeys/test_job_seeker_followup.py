@@ -730,8 +730,7 @@ def test_own_business_needs_a_clarification_the_customer_answers_and_the_casewor
 def test_an_unanswered_clarification_is_stated_on_after_the_answer_time(journey):
     """Registered Mon 5.1.2026 as a full-time student who resigned: the answer time ends with Mon 19.1.;
     at Tue 20.1. 00:00 the caseworker gets the statement to give, and gives it Wed 21.1. without an answer."""
-    journey.start({"applies_for_benefit": True,
-                   "registration_answers": {"full_time_studies": True, "left_job_voluntarily": True}},
+    journey.start({"applies_for_benefit": True, "full_time_studies": True, "left_job_voluntarily": True},
                   user=CUSTOMER)
     assert payloads(journey, type="clarification_request")[0]["clarification_reasons"] == [
         "päätoimiset opinnot", "työstä eroaminen"]

@@ -77,3 +77,20 @@ def test_a_customer_s_start_over_the_service_is_checked_against_the_start_form(s
 
 def test_a_caseworker_has_no_apply_page_in_her_menu(anna):
     assert 'href="/apply"' not in anna.page("/").get_data(as_text=True)
+
+
+def test_a_customer_starts_only_what_is_drawn_to_start_in_a_customer_s_lane_with_only_its_questions(service):
+    """Over the API too: the employer's change-security case is started by the notice, not by a customer; a
+    registration carries the registration's answers and nothing the process would read besides them."""
+    import pytest
+    from tva_flow.errors import Forbidden, Invalid
+    with pytest.raises(Forbidden):
+        service.start_instance(customer("1234567-8"), "change_security", "1234567-8", {}, municipality="091")
+    with pytest.raises(Invalid) as extra:
+        service.start_instance(customer(JOB_SEEKER), "job_seeker_followup", JOB_SEEKER,
+                               {"applies_for_benefit": True, "missed_appointments": -5}, municipality="091")
+    assert extra.value.fields == {"missed_appointments": "not a question of the start form"}
+    with pytest.raises(Invalid):
+        service.start_instance(customer(APPLICANT), "startup_grant", APPLICANT, {"months_granted_total": 0},
+                               municipality="091")
+    assert cases_of(service, JOB_SEEKER) == [] and cases_of(service, APPLICANT) == []

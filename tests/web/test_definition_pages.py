@@ -228,3 +228,10 @@ def test_a_tester_sees_the_same_pages_and_an_auditor_reads_without_trying(app, s
 def test_a_signed_out_visitor_is_sent_to_sign_in(app):
     response = app.test_client().get("/definitions/startup_grant/1")
     assert response.status_code == 302 and "/sign-in" in response.headers["Location"]
+
+
+def test_a_version_no_store_can_hold_is_a_404_not_a_server_error(paula):
+    for url in ("/definitions/startup_grant/99999999999999999999999",
+                "/definitions/startup_grant/99999999999999999999999/files/startup_grant.bpmn",
+                "/definitions/startup_grant/0"):
+        assert paula.get(url).status_code == 404, url

@@ -14,9 +14,8 @@ ROLES = (CUSTOMER, CASEWORKER, PROCESS_OWNER, TESTER, AUDITOR, INTEGRATION)
 SYSTEM = "system"  # the engine itself (timers) and the operator's CLI; never granted by a token
 
 RIGHTS = ("reassign",)  # a caseworker may take over a task another caseworker of the group has claimed
-# lanes where customers act: a person (applicant, job seeker, dismissed employee) or an employer's people, the
-# staff representative included (a customer of the employer's business ID reaches that lane of its cases)
-CUSTOMER_LANES = frozenset({"hakija", "tyonhakija", "asiakas", "tyonantaja", "tyontekija", "henkiloston_edustaja"})
+# lanes where customers act: a person (applicant, job seeker, dismissed employee) or an employer's people
+CUSTOMER_LANES = frozenset({"hakija", "tyonhakija", "asiakas", "tyonantaja", "tyontekija"})
 EVERY_AREA = "*"  # in an actor's areas: every employment-authority area (a national integration, an auditor)
 
 

@@ -1,6 +1,6 @@
 """The use cases. The API, the CLI, the scheduler and the tests all call these and nothing below them.
 
-One module per family — deployments, definitions, instances, cases, tasks, messages, time, audit — over a
+One module per family — deployments, definitions, instances, starting, cases, tasks, messages, time, audit — over a
 shared core that owns the unit of work of one step (see :mod:`.core`). Each use case takes the acting
 :class:`~tva_flow.auth.actor.Actor` first and asks :mod:`tva_flow.auth.policy` what it may do and reach.
 :class:`TvaFlow` is all of them together.

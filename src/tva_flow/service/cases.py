@@ -8,15 +8,13 @@ process (a hearing, a failure's handling) is a diagram of its own, shown once th
 """
 from __future__ import annotations
 
-import json
 from functools import lru_cache
 
 from lxml import etree
 from sqlalchemy import select
 
 from ..auth import policy
-from ..auth.actor import CUSTOMER_LANES, Actor
-from ..engine.definitions import lanes_by_element, start_form
+from ..auth.actor import Actor
 from ..errors import NotFound
 from ..store.models import HistoryEvent, ProcessDefinition
 from .core import ServiceCore, retried
@@ -63,30 +61,6 @@ class Cases(ServiceCore):
             return {"instance_id": instance.id, "process_key": instance.process_key, "version": instance.version,
                     "files": files}
 
-    def customer_services(self, actor: Actor) -> list[dict]:
-        """The processes a customer may start themselves, by name: those whose plain start event is drawn in a
-        customer's lane (the applicant applies, the employer applies, the job seeker registers)."""
-        policy.require(actor, "start_instance")
-        with self.db.read() as s:
-            found = []
-            for d in self._latest_definitions(s):
-                if self._start_facts(s, d)[0]:
-                    found.append({"process_key": d.process_key, "name": d.name or d.process_key, "version": d.version,
-                                  "form": self._start_form(s, d)})
-            return sorted(found, key=lambda item: item["name"].casefold())
-
-    def _start_facts(self, s, definition: ProcessDefinition) -> tuple[bool, str | None, str | None]:
-        digest = definition.files[definition.bpmn_file]
-        return _start_facts(digest, self._file(s, digest).content)
-
-    def _start_form(self, s, definition: ProcessDefinition) -> dict | None:
-        """The start form a customer fills in to start a case of this process version: {schema, ui_schema}."""
-        _, form, ui_form = self._start_facts(s, definition)
-        if form is None or form not in definition.files:
-            return None
-        load = lambda name: json.loads(self._file(s, definition.files[name]).content) if name in definition.files else None
-        return {"filename": form, "schema": load(form), "ui_schema": load(ui_form)}
-
     @retried
     def case_diagram_file(self, actor: Actor, instance_id: str, filename: str) -> bytes:
         """One BPMN file of the process version the instance runs on (for the diagram viewer)."""
@@ -112,18 +86,3 @@ def _facts(digest: str, content: bytes) -> tuple[frozenset[str], frozenset[str],
                 for node in root.iter(f"{{{BPMN}}}{tag}")]
     return (ids, frozenset([p.get("id") for p in processes] + embedded),
             processes[0].get("name") if processes else None)
-
-
-@lru_cache(maxsize=256)
-def _start_facts(digest: str, content: bytes) -> tuple[bool, str | None, str | None]:
-    """Whether a process file's own plain (not message or timer) start event lies in a customer's lane, and
-    the start form (JSON Schema and UI schema file names) it names, if any."""
-    root = etree.fromstring(content, _PARSER)
-    lanes = lanes_by_element([root])
-    for process in root.findall(f"{{{BPMN}}}process"):
-        for start in process.findall(f"{{{BPMN}}}startEvent"):
-            plain = not any(etree.QName(child).localname.endswith("EventDefinition") for child in start
-                            if isinstance(child.tag, str))
-            if plain and lanes.get(start.get("id")) in CUSTOMER_LANES:
-                return (True, *start_form(process))
-    return False, None, None

@@ -19,13 +19,15 @@ from ..engine.dmn.feel_nodes import Call, Name
 from ..errors import NotFound
 from ..store.models import CurrentFile, ProcessDefinition
 from ..text import storable
-from .core import ServiceCore
+from .core import ServiceCore, retried
 
 log = logging.getLogger(__name__)
+MAX_VERSION = 2**31 - 1  # what every store keeps as an integer
 MAX_DECISIONS = 500  # decisions (and DMN files) one listing reads at most; more is said with "truncated"
 
 
 class Definitions(ServiceCore):
+    @retried
     def get_definition(self, actor: Actor, process_key: str, version: int | None = None) -> dict:
         """One version of a process (the latest without ``version``) with every version number and the
         files of its bundle: [{filename, kind}], a DMN file also with its decisions [{id, name}]."""
@@ -39,6 +41,7 @@ class Definitions(ServiceCore):
             result["bundle_files"] = [self._bundle_file(s, name, digest) for name, digest in sorted(row.files.items())]
             return result
 
+    @retried
     def definition_file(self, actor: Actor, process_key: str, version: int, filename: str) -> dict:
         """One file of a version's bundle: {filename, kind, content (bytes)}; 404 for a file not in it."""
         policy.require(actor, "read_definitions")
@@ -84,6 +87,8 @@ class Definitions(ServiceCore):
     def _version(self, s, process_key: str, version: int | None) -> ProcessDefinition:
         if not isinstance(process_key, str) or not storable(process_key) or "\x00" in process_key:
             raise NotFound("no such process")
+        if version is not None and not 1 <= version <= MAX_VERSION:
+            raise NotFound(f"no version {str(version)[:20]} of process '{process_key}'")
         if version is None:
             row = self._latest_definition(s, process_key)
         else:

@@ -1,21 +1,21 @@
 """Process instances: start, read, list, cancel; a customer's overview and the outbox."""
 from __future__ import annotations
 
-import json
 from uuid import uuid4
 
 from sqlalchemy import select
 
-from .. import areas, forms, views
+from .. import areas, views
 from ..auth import policy
 from ..auth.actor import CUSTOMER, SYSTEM, Actor
 from ..engine.runtime import EngineError, Event
 from ..errors import Conflict, Forbidden, Invalid, NotFound, ProcessFailed
 from ..store.models import ProcessDefinition, ProcessInstance
-from .core import By, ServiceCore, retried
+from .core import By, retried
+from .starting import Starting
 
 
-class Instances(ServiceCore):
+class Instances(Starting):
     @retried
     def start_instance(self, actor: Actor, process_key: str, business_key: str, variables: dict | None = None,
                        area: str | None = None, municipality: str | None = None) -> dict:
@@ -29,22 +29,12 @@ class Instances(ServiceCore):
             definition = self._latest_definition(s, process_key)
             if definition is None:
                 raise NotFound(f"no process definition '{process_key}' is deployed", {"process_key": "unknown"})
-            if role == CUSTOMER:  # a customer's own start is checked against the start form, as a task's form
-                self._check_start_form(s, definition, variables)
+            if role == CUSTOMER:
+                self._check_customer_start(s, definition, variables)
             instance = self._start(s, definition, business_key, variables, By(actor.subject, role), area=area,
                                    refuse=True)
             self._audit(s, actor, role, "start_instance", area, business_key, instance.id)
             return views.instance(s, instance)
-
-    def _check_start_form(self, s, definition: ProcessDefinition, variables: dict) -> None:
-        form = self._start_form(s, definition)
-        if form is None or not isinstance(form["schema"], dict):
-            return
-        siblings = {name: json.loads(self._file(s, digest).content) for name, digest in definition.files.items()
-                    if name.endswith(".schema.json")}
-        problems = forms.field_errors(form["schema"], variables, siblings)
-        if problems:
-            raise Invalid("the answers of the start form are not acceptable", problems)
 
     @staticmethod
     def _area_to_start_in(actor: Actor, role: str, business_key: str, area, municipality) -> str | None:

@@ -13,7 +13,7 @@ from ..engine.runtime import EngineError
 from ..errors import Conflict, ProcessFailed
 from ..store.models import HistoryEvent, MessageSubscription, ProcessInstance
 from ..store.reach import condition
-from ..text import storable
+from ..text import customer_id
 from .core import By, ServiceCore, retried
 
 log = logging.getLogger(__name__)
@@ -67,13 +67,19 @@ class Messages(ServiceCore):
                            + ", ".join(sorted(d.process_key for d in starting)))
         starter = policy.require(actor, "start_instance")  # the message would start a case: 403 if they may not
         area = self._area_to_start_in(actor, starter, business_key, None, variables.get("municipality"))
+        running = s.scalars(select(ProcessInstance.id).where(
+            ProcessInstance.process_key == starting[0].process_key, ProcessInstance.business_key == business_key,
+            ProcessInstance.status == "running").limit(1)).first()
+        if running is not None:  # a retried or repeated notice must not open a second case
+            raise Conflict(f"a case of '{starting[0].process_key}' for '{business_key}' is already running "
+                           f"({running}); message '{name}' would start another")
         instance = self._start(s, starting[0], business_key, {}, by, area=area, refuse=True)
         subscription = self._subscription(s, name, business_key)
         if subscription is None or subscription.instance_id != instance.id:
             raise Conflict(f"process '{starting[0].process_key}' started but does not wait for '{name}' first")
         element_id = subscription.element_id
         self._deliver(s, subscription, name, variables, by)
-        self._audit(s, actor, role, "start_instance", area, business_key, instance.id)
+        self._audit(s, actor, starter, "start_instance", area, business_key, instance.id)
         return instance, element_id
 
     @retried
@@ -129,8 +135,13 @@ class Messages(ServiceCore):
                                data={"reason": "five processes in a row handed this customer on; stopped here"}))
             return
         variables = outgoing.payload if isinstance(outgoing.payload, dict) else {}
-        named = variables.get("business_key")
-        key = named if isinstance(named, str) and 0 < len(named) <= 255 and storable(named) else sender.business_key
+        key = sender.business_key
+        if "business_key" in variables:  # another customer's case: never fall back to the sender's customer
+            if not customer_id(variables["business_key"]):
+                raise EngineError(f"message '{outgoing.type}' names the case of "
+                                  f"{str(variables['business_key'])[:40]!r}, which is not a personal identity code "
+                                  "or a business ID", outgoing.element_id)
+            key = variables["business_key"]
         subscription = self._subscription(s, outgoing.type, key, exclude=sender.id)
         target = s.get(ProcessInstance, subscription.instance_id) if subscription is not None else None
         if target is not None and key != sender.business_key and target.area != sender.area:

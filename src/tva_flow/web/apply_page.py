@@ -39,6 +39,7 @@ def _render(actor, offered: dict, form, status: int = 200, errors: dict | None =
             summary=None):
     return render_template("apply.html", services=None, chosen=offered, form=form, keys=sorted(actor.customers),
                            municipalities=MUNICIPALITIES, errors=errors or {}, picked=chosen or {},
+                           first_errors=[(f"apply-{name}", message) for name, message in (errors or {}).items()],
                            summary=summary or [], PRESENT=form_data.PRESENT), status
 
 
