@@ -22,3 +22,10 @@ def storable(text: str) -> bool:
 def customer_id(text) -> bool:
     """Whether ``text`` has the form of a henkilötunnus or a Y-tunnus (the form only; no checksum)."""
     return isinstance(text, str) and _CUSTOMER_ID.fullmatch(text) is not None
+
+
+def day(text: str):
+    """A date typed as Finnish text writes it (5.2.2026) or as ISO (2026-02-05); ValueError otherwise."""
+    from datetime import date
+    finnish = re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", text.strip())
+    return date(int(finnish[3]), int(finnish[2]), int(finnish[1])) if finnish else date.fromisoformat(text.strip())

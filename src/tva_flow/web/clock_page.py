@@ -17,6 +17,7 @@ from ..api.limits import loads as strict_json
 from ..auth import policy
 from ..engine.clock import HELSINKI
 from ..errors import BadRequest, Forbidden, Invalid, NotFound, ProcessFailed, TooLarge
+from ..text import customer_id, day
 from .session import service, signed_in
 from .tasks import now_of
 
@@ -26,7 +27,6 @@ UNITS = {"hours": (_l("hours"), "PT{}H"), "days": (_l("days"), "P{}D"), "weeks":
          "months": (_l("months"), "P{}M")}
 MAX_AMOUNT = 9999
 DEFINITION_PAGES, DEFINITION_PAGE_SIZE = 3, 100  # at most 300 processes to choose from
-CUSTOMER_ID = re.compile(r"\d{6}[-+A-FU-Y]\d{3}[0-9A-Y]|\d{7}-\d")  # henkilötunnus or Y-tunnus (form only)
 STARTED = "clock_started"  # the instance just started, shown once on the page after the redirect
 ADVANCE_FIELDS = ("amount", "unit", "date", "time")
 START_FIELDS = ("process_key", "business_key", "area", "variables")
@@ -94,8 +94,7 @@ def _duration(amount: str, unit: str) -> tuple[str | None, dict]:
 
 def _day(text: str) -> date:
     """5.2.2026 or 2026-02-05 (ValueError otherwise)."""
-    finnish = re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", text)
-    return date(int(finnish[3]), int(finnish[2]), int(finnish[1])) if finnish else date.fromisoformat(text)
+    return day(text)
 
 
 def _moment(day: str, at: str, now: datetime) -> tuple[datetime | None, dict]:
@@ -163,7 +162,7 @@ def start(actor):
     errors, processes = {}, _processes(actor)
     if values["process_key"] not in processes:
         errors["process_key"] = _("Choose a deployed process.")
-    if not CUSTOMER_ID.fullmatch(values["business_key"]):
+    if not customer_id(values["business_key"]):
         errors["business_key"] = _("Give a personal identity code (e.g. 010190-123A) or a business ID "
                                    "(e.g. 1234567-8).")
     variables, problem = _variables(values["variables"])

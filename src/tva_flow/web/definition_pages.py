@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import Decimal, InvalidOperation
 from io import BytesIO
 
@@ -16,6 +15,7 @@ from flask_babel import gettext as _
 
 from ..auth import policy
 from ..errors import Invalid
+from ..text import day
 from .layout import format_day
 from .session import service, signed_in
 
@@ -119,9 +119,7 @@ def parse(fields: list[Field], form) -> dict:
 
 def _typed(f: Field):
     if f.kind == "date":  # ISO from a date input; 19.3.2026 typed by hand
-        finnish = re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", f.value)
-        day = date(*map(int, finnish.groups()[::-1])) if finnish else date.fromisoformat(f.value)
-        return day.isoformat()
+        return day(f.value).isoformat()
     if f.kind == "number":
         try:
             number = Decimal(f.value.replace(",", ".").replace("\u2212", "-"))
