@@ -87,6 +87,10 @@ def read_dirs(paths) -> dict[str, bytes]:
     return files
 
 
+# a deployed file read again (case pages, what a customer may start): no entities, nothing from the network
+SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+
+
 def _xml(filename: str, content: bytes):
     try:
         return etree.fromstring(content)

@@ -8,19 +8,17 @@ process (a hearing, a failure's handling) is a diagram of its own, shown once th
 """
 from __future__ import annotations
 
-from functools import lru_cache
-
 from lxml import etree
 from sqlalchemy import select
 
 from ..auth import policy
 from ..auth.actor import Actor
+from ..engine.definitions import SAFE_XML
+from ..engine.expressions import BPMN_NS as BPMN
 from ..errors import NotFound
 from ..store.models import HistoryEvent, ProcessDefinition
 from .core import ServiceCore, retried
 
-BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
 MAX_VISITED = 10_000  # distinct elements read from a case's history (a diagram has far fewer)
 # the history events that say an element was passed (task_created or a failure does not)
 PASSED = ("step_completed", "task_completed", "timer_fired", "message_received", "message_sent",
@@ -51,7 +49,7 @@ class Cases(ServiceCore):
             for name, digest in sorted(definition.files.items(), key=lambda f: (f[0] != definition.bpmn_file, f[0])):
                 if not name.endswith(".bpmn"):
                     continue
-                ids, processes, process_name = _facts(digest, self._file(s, digest).content)
+                ids, processes, process_name = self._file_fact(s, digest, diagram_facts)
                 at = {element for process, element in active if process in processes}
                 here = {"filename": name, "name": process_name or name, "main": name == definition.bpmn_file,
                         "active": sorted(at), "completed": sorted((visited - at) & ids),
@@ -73,11 +71,10 @@ class Cases(ServiceCore):
             return self._file(s, digest).content
 
 
-@lru_cache(maxsize=256)
-def _facts(digest: str, content: bytes) -> tuple[frozenset[str], frozenset[str], str | None]:
+def diagram_facts(content: bytes) -> tuple[frozenset[str], frozenset[str], str | None]:
     """A BPMN file's element ids (not its diagram interchange's), the ids its (sub)processes run under and
     its first process's name."""
-    root = etree.fromstring(content, _PARSER)
+    root = etree.fromstring(content, SAFE_XML)
     ids = frozenset(node.get("id") for node in root.iter()
                     if isinstance(node.tag, str) and node.get("id") and etree.QName(node).namespace == BPMN)
     processes = root.findall(f"{{{BPMN}}}process")

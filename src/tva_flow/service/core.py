@@ -82,6 +82,7 @@ class ServiceCore:
         self.advance_limit = advance_limit  # timers one clock advance fires at most
         self._specs: OrderedDict[int, tuple] = OrderedDict()  # parsed spec by process version
         self._forms_by_version: OrderedDict[int, dict] = OrderedDict()  # parsed form files by process version
+        self._file_facts: OrderedDict[tuple, object] = OrderedDict()  # what a reader found in a file, by hash
         self._spec_cache_size = spec_cache_size
         # Workflows as committed, by instance id, with the revision they were saved as. A step takes its
         # workflow out of the cache and puts it back only after its transaction commits, so a failed
@@ -229,11 +230,18 @@ class ServiceCore:
         return s.get(DefinitionFile, digest)
 
     def _form_files(self, s, task: UserTask) -> dict[str, dict]:
-        """Every form file of the task's process version, parsed once per version, by file name."""
-        definition = self._definition_of(s, task)
+        return self._version_forms(s, self._definition_of(s, task))
+
+    def _version_forms(self, s, definition: ProcessDefinition) -> dict[str, dict]:
+        """Every form file of a process version, parsed once per version, by file name."""
         return self._cached(self._forms_by_version, definition.id, lambda: {
             name: json.loads(self._file(s, digest).content) for name, digest in definition.files.items()
             if name.endswith(".json")})
+
+    def _file_fact(self, s, digest: str, read):
+        """What ``read(content)`` finds in one deployed file, worked out once per file: the content is read
+        from the store only then (files never change under their hash)."""
+        return self._cached(self._file_facts, (read.__name__, digest), lambda: read(self._file(s, digest).content))
 
     def _form(self, s, task: UserTask, filename: str | None):
         return self._form_files(s, task).get(filename) if filename else None

@@ -59,7 +59,7 @@ class Messages(ServiceCore):
         """Nobody waits for the message: start the one process whose message start event it is (an employer's
         notice starts its case), in the area of the ``municipality`` it carries or the actor's only area,
         and deliver it there. None when no process starts with it."""
-        starting = [d for d in self._latest_definitions(s) if name in (d.message_starts or [])]
+        starting = self._started_by(s, name)
         if not starting:
             return None
         if len(starting) > 1:
@@ -81,6 +81,10 @@ class Messages(ServiceCore):
         self._deliver(s, subscription, name, variables, by)
         self._audit(s, actor, starter, "start_instance", area, business_key, instance.id)
         return instance, element_id
+
+    def _started_by(self, s, name: str) -> list:
+        """The deployed processes (latest versions) a message of this name starts: a message start event."""
+        return [d for d in self._latest_definitions(s) if name in (d.message_starts or [])]
 
     @retried
     def list_subscriptions(self, actor: Actor, business_key=None, name=None, limit=None, cursor=None) -> dict:
@@ -152,8 +156,8 @@ class Messages(ServiceCore):
             except EngineError as exc:
                 self._fail(s, target, exc, by)
             return
-        for definition in self._latest_definitions(s):
-            if outgoing.type in (definition.message_starts or []) and definition.process_key != sender.process_key:
+        for definition in self._started_by(s, outgoing.type):
+            if definition.process_key != sender.process_key:
                 named_area = variables.get("area")
                 area = named_area if isinstance(named_area, str) and areas.known(named_area) else sender.area
                 started = self._start(s, definition, key, {}, by, depth + 1, area=area)

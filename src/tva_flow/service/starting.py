@@ -3,21 +3,17 @@ customer's lane) and the start form they answer (a job seeker's registration). A
 answers of that form and nothing else, checked as a task's form is."""
 from __future__ import annotations
 
-import json
-from functools import lru_cache
-
 from lxml import etree
 
 from .. import forms
 from ..auth import policy
 from ..auth.actor import CUSTOMER_LANES, Actor
-from ..engine.definitions import lanes_by_element, start_form
+from ..engine.definitions import SAFE_XML, lanes_by_element, start_form
+from ..engine.expressions import BPMN_NS as BPMN
 from ..errors import Forbidden, Invalid
 from ..store.models import ProcessDefinition
 from .core import ServiceCore
 
-BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
 MAX_UNKNOWN_SHOWN = 20
 
 
@@ -35,16 +31,15 @@ class Starting(ServiceCore):
             return sorted(found, key=lambda item: item["name"].casefold())
 
     def _start_facts(self, s, definition: ProcessDefinition) -> tuple[bool, str | None, str | None]:
-        digest = definition.files[definition.bpmn_file]
-        return _start_facts(digest, self._file(s, digest).content)
+        return self._file_fact(s, definition.files[definition.bpmn_file], start_facts)
 
     def _start_form(self, s, definition: ProcessDefinition) -> dict | None:
         """The start form a customer fills in to start a case of this process version: {schema, ui_schema}."""
         _, form, ui_form = self._start_facts(s, definition)
-        if form is None or form not in definition.files:
+        parsed = self._version_forms(s, definition)
+        if form not in parsed:
             return None
-        load = lambda name: json.loads(self._file(s, definition.files[name]).content) if name in definition.files else None
-        return {"filename": form, "schema": load(form), "ui_schema": load(ui_form)}
+        return {"filename": form, "schema": parsed[form], "ui_schema": parsed.get(ui_form)}
 
     def _check_customer_start(self, s, definition: ProcessDefinition, variables: dict) -> None:
         """A customer starts only what is drawn to start in a customer's lane (403), with the answers of its
@@ -60,18 +55,17 @@ class Starting(ServiceCore):
                           {name[:80]: "not a question of the start form" for name in unknown[:MAX_UNKNOWN_SHOWN]})
         if not schema:
             return
-        siblings = {name: json.loads(self._file(s, digest).content) for name, digest in definition.files.items()
-                    if name.endswith(".schema.json")}
+        siblings = {name: parsed for name, parsed in self._version_forms(s, definition).items()
+                    if not name.endswith(".uischema.json")}
         problems = forms.field_errors(schema, variables, siblings)
         if problems:
             raise Invalid("the answers of the start form are not acceptable", problems)
 
 
-@lru_cache(maxsize=256)
-def _start_facts(digest: str, content: bytes) -> tuple[bool, str | None, str | None]:
+def start_facts(content: bytes) -> tuple[bool, str | None, str | None]:
     """Whether a process file's own plain (not message or timer) start event lies in a customer's lane, and
     the start form (JSON Schema and UI schema file names) it names, if any."""
-    root = etree.fromstring(content, _PARSER)
+    root = etree.fromstring(content, SAFE_XML)
     lanes = lanes_by_element([root])
     for process in root.findall(f"{{{BPMN}}}process"):
         for start in process.findall(f"{{{BPMN}}}startEvent"):

@@ -3,20 +3,19 @@ the diagram with where the case stands and the path it took, the timeline of wha
 with the rules that matched and their legal sources), the deadlines ahead, what was sent and the data."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask import Blueprint, Response, abort, render_template, url_for
 from flask_babel import lazy_gettext as _l
 
 from ..auth import policy
 from ..auth.actor import CUSTOMER
 from ..errors import NotFound
 from .session import service, signed_in
-from .tasks import now_of, process_names, urgency
+from .tasks import now_of, process_names, query_arg, urgency
 
 bp = Blueprint("case_pages", __name__)
 PAGE_SIZE = 25
 TIMELINE_PAGE = 100
 OUTBOX_SHOWN = 50
-MAX_FILTER = 255
 STATUSES = ("running", "completed", "failed", "cancelled")
 STATUS_LABELS = {"running": _l("Running"), "completed": _l("Completed"), "failed": _l("Failed"),
                  "cancelled": _l("Cancelled")}
@@ -36,17 +35,10 @@ def _labels():
             "event_label": lambda kind: EVENT_LABELS.get(kind, kind)}
 
 
-def _arg(name: str) -> str | None:
-    value = request.args.get(name, "").strip()
-    if len(value) > MAX_FILTER:
-        abort(400)
-    return value or None
-
-
 @bp.get("/cases")
 @signed_in
 def index(actor):
-    customer, status, cursor = _arg("customer"), _arg("status"), _arg("cursor")
+    customer, status, cursor = query_arg("customer"), query_arg("status"), query_arg("cursor")
     if status is not None and status not in STATUSES:
         abort(400)
     names = process_names(actor)
@@ -71,7 +63,7 @@ def index(actor):
 @bp.get("/cases/<instance_id>")
 @signed_in
 def show(actor, instance_id: str):
-    cursor = _arg("cursor")
+    cursor = query_arg("cursor")
     instance = service().get_instance(actor, instance_id)
     diagrams = service().case_diagrams(actor, instance_id)
     timeline = service().history(actor, instance_id, limit=TIMELINE_PAGE, cursor=cursor)

@@ -17,7 +17,8 @@ from ..api.limits import loads as strict_json
 from ..auth import policy
 from ..engine.clock import HELSINKI
 from ..errors import BadRequest, Forbidden, Invalid, NotFound, ProcessFailed, TooLarge
-from ..text import customer_id, day
+from ..text import customer_id
+from ..text import day as read_day
 from .session import service, signed_in
 from .tasks import now_of
 
@@ -92,15 +93,10 @@ def _duration(amount: str, unit: str) -> tuple[str | None, dict]:
     return (None, errors) if errors else (UNITS[unit][1].format(int(amount)), {})
 
 
-def _day(text: str) -> date:
-    """5.2.2026 or 2026-02-05 (ValueError otherwise)."""
-    return day(text)
-
-
 def _moment(day: str, at: str, now: datetime) -> tuple[datetime | None, dict]:
     """The Finnish time the form names (00:00 without a time), not before ``now``; or the errors by field."""
     try:
-        when = _day(day.strip())
+        when = read_day(day)
     except ValueError:
         return None, {"date": _("Give the date as day.month.year, e.g. 5.2.2026.")}
     at = at.strip()

@@ -55,7 +55,8 @@ def process_names(actor) -> dict[str, str]:
     return {item["process_key"]: item.get("name") or item["process_key"] for item in items}
 
 
-def _filter(name: str) -> str | None:
+def query_arg(name: str) -> str | None:
+    """A query-string value of a page's filter or cursor, stripped; None when empty; 400 when too long."""
     value = request.args.get(name, "").strip()
     if len(value) > MAX_FILTER:
         abort(400)
@@ -65,10 +66,10 @@ def _filter(name: str) -> str | None:
 @bp.get("/")
 @signed_in
 def index(actor):
-    process, customer, window = _filter("process"), _filter("customer"), request.args.get("due", "")
+    process, customer, window = query_arg("process"), query_arg("customer"), request.args.get("due", "")
     if window not in dict(DUE_WINDOWS):
         abort(400)
-    cursor = _filter("cursor")
+    cursor = query_arg("cursor")
     if not policy.permits(actor, "read_tasks"):  # e.g. a process owner: the menu has their pages
         return render_template("inbox.html", tasks=None, filters={}, due_windows=DUE_WINDOWS, processes={})
     now = now_of(actor)
