@@ -29,6 +29,7 @@ def paula(browser, live_server, owner):
     browser.find_element(By.ID, "password").send_keys(PASSWORD)
     browser.find_element(By.CSS_SELECTOR, "form:has(#password) button[type=submit]").click()
     wait_for(browser, lambda d: d.current_url.endswith("/definitions"), message="not back at /definitions")
+    wait_for_css(browser, "tr[data-process-key]")  # the URL changes before the page has loaded
     return browser
 
 
