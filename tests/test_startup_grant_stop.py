@@ -85,7 +85,7 @@ def test_the_business_ended_on_15_4_the_grant_stops_from_16_4_and_april_16_30_is
     assert waiting_for_notice(journey)
 
     delivered = report(journey, "2026-05-04T10:00:00+03:00", ENDED_15_4)
-    assert delivered["element_id"] == "watch_gateway"
+    assert delivered["element_id"] == "conditions_ceased_reported"
     (request,) = sent(journey, "clarification_request")
     assert (request["date"], request["recipient"]) == ("2026-05-04", "asiakas")
     assert (request["payload"]["matter"], request["payload"]["requested_on"], request["payload"]["answer_by"]) == (

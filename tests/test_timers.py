@@ -81,9 +81,9 @@ def test_waiting_for_whichever_comes_first_a_date_or_a_message(make_service, sql
     by_date = service.start_instance(SYSTEM, "fixture_event_gateway", "a", {"due": "2026-04-05T00:00:00+03:00"})
     by_message = service.start_instance(SYSTEM, "fixture_event_gateway", "b", {"due": "2026-04-05T00:00:00+03:00"})
     waiting = service.get_instance(SYSTEM, by_date["id"])
-    assert waiting["pending_timers"] == [{"element_id": "first_of", "name": "Kumpi ensin?",
+    assert waiting["pending_timers"] == [{"element_id": "next_discussion_due", "name": "Keskustelu erääntyy",
                                           "due_at": "2026-04-05T00:00:00+03:00"}]
-    assert waiting["message_subscriptions"] == [{"element_id": "first_of", "message_name": "unemployment_ends"}]
+    assert waiting["message_subscriptions"] == [{"element_id": "unemployment_ending", "message_name": "unemployment_ends"}]
 
     service.send_message(SYSTEM, "unemployment_ends", "b", {"end_date": "2026-03-01"})
     after_message = service.get_instance(SYSTEM, by_message["id"])

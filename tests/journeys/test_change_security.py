@@ -89,7 +89,7 @@ def test_12_dismissals_at_a_60_employee_employer_on_2_9_2025_mean_an_action_plan
     employer.do("draft_action_plan", CASEWORKER, PLAN)
     assert outbox(employer.service, EMPLOYER) == [("2025-09-10", "action_plan", "tyonantaja")]
     # the staff representative's view is awaited until the negotiation period ends (their e-service sends it)
-    assert {"element_id": "await_staff_view", "name": "Henkilöstön näkemys",
+    assert {"element_id": "negotiation_period_over", "name": "Neuvotteluaika päättyi",
             "due_at": "2025-09-24T00:00:00+03:00"} in employer.instance()["pending_timers"]
 
 

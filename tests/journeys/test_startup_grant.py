@@ -140,7 +140,7 @@ def test_granted_six_payments_continuation_twelve_months_then_ends(journey):
 
     # Each month's application opens when the month has ended: the first on Sun 1.3.2026 at 00:00.
     timers = journey.instance()["pending_timers"]
-    assert {"element_id": "period_ended", "name": "Maksukausi päättynyt",
+    assert {"element_id": "period_end_reached", "name": "Kuukausi päättyi",
             "due_at": "2026-03-01T00:00:00+02:00"} in timers
     assert journey.open_tasks() == ["apply_continuation"]
     assert journey.task("apply_continuation")["due_at"] == "2026-08-01T00:00:00+03:00"

@@ -52,7 +52,7 @@ def test_granted_journey_over_http(client):
 
     # pending timers show their due dates: February's application opens 1.3.2026 at 00:00
     timers = before[0]["pending_timers"]
-    assert {"element_id": "period_ended", "name": "Maksukausi päättynyt",
+    assert {"element_id": "period_end_reached", "name": "Kuukausi päättyi",
             "due_at": "2026-03-01T00:00:00+02:00"} in timers
     assert {"element_id": "grant_period_ended", "name": "Tukikausi päättyi",
             "due_at": "2026-08-01T00:00:00+03:00"} in timers
@@ -63,7 +63,7 @@ def test_granted_journey_over_http(client):
             fill(client, iid, "apply_continuation", APPLICANT, CONTINUATION_APPLICATION)
             fill(client, iid, "assess_continuation", CASEWORKER, CONTINUATION_OK)
         fired = advance(client, f"{next_month(month)}-03T09:00:00+02:00")
-        assert any(f["element_id"] == "period_ended" for f in fired)
+        assert any(f["element_id"] == "period_end_reached" for f in fired)
         application = open_task(client, iid, "apply_payment")
         fill(client, iid, "apply_payment", APPLICANT, PAYMENT_APPLICATION)
         fill(client, iid, "check_payment", CASEWORKER, PAYMENT_OK)
@@ -133,7 +133,7 @@ def test_a_grant_stopped_after_a_hearing_over_http(client):
     assert bad.status_code == 422 and bad.json["error"] == "process_failed"
     assert state(client, iid)[0] == before[0]
     delivered = ok(client.post(f"{API}/messages", json=notice))
-    assert (delivered["instance_id"], delivered["element_id"]) == (iid, "watch_gateway")
+    assert (delivered["instance_id"], delivered["element_id"]) == (iid, "conditions_ceased_reported")
     assert client.post(f"{API}/messages", json=notice).status_code == 409
     (request,) = every_page(client, f"{API}/outbox", {"business_key": APPLICANT, "type": "clarification_request"})
     assert (request["date"], request["recipient"], request["payload"]["answer_by"]) == (

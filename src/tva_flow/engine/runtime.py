@@ -71,6 +71,19 @@ def _awaited(task) -> list:
     return [definition] if definition is not None else []
 
 
+def _awaiting_event(task, definition):
+    """The event drawn for what a task waits for: an event-based gateway waits for the catch events after it
+    (SpiffWorkflow keeps their definitions on the gateway, in the order of its outputs), so its timer is
+    "Suunnitelman uusiminen", not the gateway "Odotetaan"; any other task waits for itself."""
+    gateway = _event_definition(task)
+    if isinstance(gateway, MultipleEventDefinition) and definition in gateway.event_definitions:
+        outputs = task.task_spec.outputs
+        index = gateway.event_definitions.index(definition)
+        if index < len(outputs):
+            return outputs[index]
+    return task.task_spec
+
+
 def _recipient(payload):
     return payload.get("recipient") if isinstance(payload, dict) else None
 
@@ -322,13 +335,13 @@ class Runtime:
         step.open_tasks = [self._open_task(task) for task in open_tasks.values()]
         for task in workflow.get_tasks(state=TaskState.WAITING):
             for definition in _awaited(task):
+                event = _awaiting_event(task, definition)
                 if isinstance(definition, TimerEventDefinition):
                     due = _timer_due(task)
                     if due is not None:
-                        step.timers.append(Timer(str(task.id), task.task_spec.bpmn_id,
-                                                 task.task_spec.bpmn_name or definition.name, due))
+                        step.timers.append(Timer(str(task.id), event.bpmn_id, event.bpmn_name or definition.name, due))
                 elif isinstance(definition, MessageEventDefinition):
-                    step.subscriptions.append(Subscription(str(task.id), task.task_spec.bpmn_id, definition.name))
+                    step.subscriptions.append(Subscription(str(task.id), event.bpmn_id, definition.name))
 
     def _open_task(self, task) -> OpenTask:
         spec = task.task_spec
