@@ -12,8 +12,6 @@ on the failure date (to 28.2.2026: reminder, 7 days, 14 days, 12-week work requi
 """
 from __future__ import annotations
 
-import textwrap
-
 import pytest
 
 from tests.conftest import DEFINITION_DIRS
@@ -745,39 +743,12 @@ def test_an_unanswered_clarification_is_stated_on_after_the_answer_time(journey)
 
 
 # -- hand-overs -----------------------------------------------------------------------------------------
-MULTIPROFESSIONAL_STUB = textwrap.dedent("""\
-    <?xml version="1.0" encoding="UTF-8"?>
-    <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="stub_definitions"
-                      targetNamespace="http://tva-flow/test">
-      <bpmn:message id="handover_message" name="multiprofessional_service_handover"/>
-      <bpmn:process id="multiprofessional_service" name="Monialainen yhteispalvelu (testin tynkä)" isExecutable="true">
-        <bpmn:laneSet id="stub_lanes">
-          <bpmn:lane id="stub_lane" name="asiantuntija">
-            <bpmn:flowNodeRef>handed_over</bpmn:flowNodeRef>
-            <bpmn:flowNodeRef>take_over</bpmn:flowNodeRef>
-            <bpmn:flowNodeRef>done</bpmn:flowNodeRef>
-          </bpmn:lane>
-        </bpmn:laneSet>
-        <bpmn:startEvent id="handed_over" name="Asiakas siirretty">
-          <bpmn:messageEventDefinition messageRef="handover_message"/>
-        </bpmn:startEvent>
-        <bpmn:sequenceFlow id="f1" sourceRef="handed_over" targetRef="take_over"/>
-        <bpmn:userTask id="take_over" name="Asiakkuuden vastaanotto"/>
-        <bpmn:sequenceFlow id="f2" sourceRef="take_over" targetRef="done"/>
-        <bpmn:endEvent id="done" name="Vastaanotettu"/>
-      </bpmn:process>
-    </bpmn:definitions>
-    """)
-
-
-def test_a_multiprofessional_hand_over_is_recorded_in_the_outbox_and_starts_the_receiving_process(
-        journey, tmp_path):
+def test_a_multiprofessional_hand_over_is_recorded_in_the_outbox_and_starts_the_multiprofessional_service(journey):
     """Registered Mon 5.1.2026; the interview on Wed 7.1. finds a need for multi-professional support: the
-    hand-over goes out on 7.1. as `multiprofessional_service_handover` and a process with the id
-    `multiprofessional_service` (here a stub) starts for the same customer; no monthly review follows,
-    the job-search discussions do (the first by Tue 7.4.2026)."""
-    (tmp_path / "multiprofessional_service.bpmn").write_text(MULTIPROFESSIONAL_STUB, encoding="utf-8")
-    journey.service.deploy_paths(SYSTEM, [tmp_path])
+    hand-over goes out on 7.1. as `multiprofessional_service_handover` and the multi-professional service
+    starts for the same customer (the customer's consent first). Until its plan sets a job-search obligation
+    none is set: the first review period 7.1.–6.2. passes without a report; the job-search discussions go on
+    (the first by Tue 7.4.2026)."""
     journey.start({"applies_for_benefit": True}, user=CUSTOMER)
     journey.on("2026-01-07T10:00:00+02:00")
     interview_and_plan(journey, {**INTERVIEW, "multiprofessional_support_needed": True}, plan=False)
@@ -791,9 +762,11 @@ def test_a_multiprofessional_hand_over_is_recorded_in_the_outbox_and_starts_the_
         {"process": "multiprofessional_service", "plan_type": "multiprofessional_plan", "date": "2026-01-07"}]
     (received,) = every(journey.service.list_instances, SYSTEM, process_key="multiprofessional_service", business_key=CUSTOMER)
     assert received["status"] == "running" and received["started_at"] == "2026-01-07T10:00:00+02:00"
-    assert [t["element_id"] for t in every(journey.service.list_tasks, SYSTEM, instance_id=received["id"])] == ["take_over"]
+    assert [t["element_id"] for t in every(journey.service.list_tasks, SYSTEM, instance_id=received["id"])] == [
+        "give_consent"]
     assert journey.open_tasks() == []
     assert journey.instance()["pending_timers"] == [
+        {"element_id": "review_period_over", "name": "Tarkastelujakso päättyi", "due_at": "2026-02-07T00:00:00+02:00"},
         {"element_id": "discussion_due", "name": "Keskustelu ajankohtainen", "due_at": "2026-04-07T00:00:00+03:00"}]
     assert "draw_up_employment_plan" not in [h["element_id"] for h in journey.history("task_created")]
 
