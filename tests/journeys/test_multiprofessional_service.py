@@ -16,6 +16,7 @@ from tests.identities import AREA, SYSTEM, caseworker
 from tva_flow.auth.actor import actor
 from tva_flow.errors import ProcessFailed
 from tests.journeys.journey import Journey
+from tests.journeys.test_change_security import outbox as change_security_outbox, payloads as change_security_payloads
 from tests.pages import every
 
 CUSTOMER, CASEWORKER = "010190-123A", "anna.asiantuntija"
@@ -45,12 +46,7 @@ EMPLOYMENT_PLAN = {"work_situation": "unemployed", "obligation_lowered": False, 
 def act(journey: Journey, element_id: str, user: str, data: dict) -> dict:
     """The person (a customer, or staff in their own group: the county's social worker, Kela's expert, the
     supervisor, the employment authority's caseworker) claims the open task and completes it."""
-    task = journey.task(element_id)
-    who = caseworker(user, groups=(GROUPS[user],)) if user in GROUPS else None
-    if who is None:
-        return journey.do(element_id, user, data)
-    journey.service.claim_task(who, task["id"])
-    return journey.service.complete_task(who, task["id"], data)
+    return journey.do(element_id, user, data, caseworker(user, groups=(GROUPS[user],)) if user in GROUPS else None)
 
 
 def case_of(service) -> Journey:
@@ -80,12 +76,11 @@ def assessed(case: Journey, finding: dict | None = None) -> None:
 
 
 def outbox(service, **filters) -> list[tuple]:
-    return [(o["date"], o["type"], o["recipient"])
-            for o in every(service.list_outbox, SYSTEM, business_key=CUSTOMER, **filters)]
+    return change_security_outbox(service, CUSTOMER, **filters)
 
 
 def payloads(service, **filters) -> list[dict]:
-    return [o["payload"] for o in every(service.list_outbox, SYSTEM, business_key=CUSTOMER, **filters)]
+    return change_security_payloads(service, CUSTOMER, **filters)
 
 
 def fired_in(journey: Journey, when: str) -> list[str]:
@@ -334,9 +329,9 @@ def test_the_activation_plan_is_suspended_a_month_after_work_starts_on_4_5_2026(
 
 
 def test_a_referral_from_the_county_is_assessed_by_the_caseworker_and_answered_when_not_taken(service):
-    """The wellbeing services county refers two customers on 5.1.2026. The caseworker finds for the first
-    (310 days of labour market subsidy, but no need of coordinated services found) … the table decides; the
-    second (30 years old, 8 months unemployed, no need found) is not assessed and the county is told."""
+    """The wellbeing services county refers two customers on 5.1.2026. The first (30 years old, 8 months
+    unemployed, no need of coordinated services found) is not assessed and the county is told; for the
+    second the caseworker finds coordinated services needed, so the assessment starts with the consent."""
     county = COUNTY_SYSTEM
     answer = service.send_message(county, "multiprofessional_referral", "020290-234B",
                                   {"referring_authority": "hyvinvointialue", "municipality": "091"})

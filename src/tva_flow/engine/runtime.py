@@ -63,25 +63,14 @@ class TimerNotDue(LookupError):
         super().__init__(f"not due before {due.isoformat()}")
 
 
-def _awaited(task) -> list:
-    """The events a waiting task waits for: its own, or each of an event-based gateway's."""
+def _awaited(task) -> list[tuple]:
+    """(definition, event drawn for it) of each event a waiting task waits for: its own, or each catch event
+    after an event-based gateway — SpiffWorkflow keeps their definitions on the gateway, in the order of its
+    outputs — so a timer there is "Suunnitelman uusiminen", not the gateway "Odotetaan"."""
     definition = _event_definition(task)
     if isinstance(definition, MultipleEventDefinition):
-        return list(definition.event_definitions)
-    return [definition] if definition is not None else []
-
-
-def _awaiting_event(task, definition):
-    """The event drawn for what a task waits for: an event-based gateway waits for the catch events after it
-    (SpiffWorkflow keeps their definitions on the gateway, in the order of its outputs), so its timer is
-    "Suunnitelman uusiminen", not the gateway "Odotetaan"; any other task waits for itself."""
-    gateway = _event_definition(task)
-    if isinstance(gateway, MultipleEventDefinition) and definition in gateway.event_definitions:
-        outputs = task.task_spec.outputs
-        index = gateway.event_definitions.index(definition)
-        if index < len(outputs):
-            return outputs[index]
-    return task.task_spec
+        return list(zip(definition.event_definitions, task.task_spec.outputs))
+    return [(definition, task.task_spec)] if definition is not None else []
 
 
 def _recipient(payload):
@@ -188,7 +177,7 @@ class Runtime:
 
     def deliver_message(self, workflow, task_id: str, name: str, variables: dict) -> Step:
         task = self._task(workflow, task_id)
-        awaited = [d for d in (_awaited(task) if task else []) if isinstance(d, MessageEventDefinition)]
+        awaited = [d for d, _ in (_awaited(task) if task else []) if isinstance(d, MessageEventDefinition)]
         definition = next((d for d in awaited if d.name == name), None)
         if definition is None or not task.has_state(TaskState.WAITING):
             raise LookupError(task_id)
@@ -334,8 +323,7 @@ class Runtime:
             return
         step.open_tasks = [self._open_task(task) for task in open_tasks.values()]
         for task in workflow.get_tasks(state=TaskState.WAITING):
-            for definition in _awaited(task):
-                event = _awaiting_event(task, definition)
+            for definition, event in _awaited(task):
                 if isinstance(definition, TimerEventDefinition):
                     due = _timer_due(task)
                     if due is not None:
