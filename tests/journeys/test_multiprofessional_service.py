@@ -256,6 +256,57 @@ def test_the_three_authorities_end_the_service_on_2_8_2026_and_the_customer_is_b
     assert follow_up.instance()["status"] == "running"
 
 
+def test_the_customer_employed_on_4_5_2026_ends_the_job_search_and_with_it_the_service(journey):
+    """Plan in force since 2.2.2026; the customer starts full-time work on Mon 4.5.2026: the follow-up ends the
+    job search (a statement to Kela) and tells the service, which ends that day — no review of 2.5.'s
+    obligation part or of 2.8.2026's plan is left waiting, no timer stays behind."""
+    follow_up, case = journey
+    assessed(case)
+    case.on("2026-02-02T10:00:00+02:00")
+    act(case, "draw_up_plan", CASEWORKER, PLAN)
+    case.on("2026-05-04T09:00:00+03:00")
+    act(case, "review_obligation_part", CASEWORKER, {"work_situation": "unemployed", "obligation_lowered": True,
+                                                     "lowered_obligation": 2, "obligation_lowered_reason": "Kuntoutus"})
+    case.service.send_message(SYSTEM, "employed", CUSTOMER, {"employment_start": "2026-05-04", "full_time": True})
+    assert follow_up.instance()["status"] == "completed"
+    assert outbox(case.service, type="job_search_closed") == [
+        ("2026-05-04", "job_search_closed", "multiprofessional_service")]
+    (closed,) = payloads(case.service, type="job_search_closed")
+    assert (closed["job_search_end_reason"], closed["job_search_closed_on"]) == ("employed", "2026-05-04")
+    ended = case.instance()
+    assert (ended["status"], ended["ended_at"]) == ("completed", "2026-05-04T09:00:00+03:00")
+    assert ended["open_tasks"] == [] and ended["pending_timers"] == [] and ended["message_subscriptions"] == []
+    assert [h["element_id"] for h in case.history("end_event")][-1] == "ended_with_job_search"
+
+
+@pytest.mark.parametrize("stage, waiting, end", [
+    ("assessment", ["assess_employment", "assess_rehabilitation", "assess_social_and_health"], "ended_in_assessment"),
+    ("plan", ["draw_up_plan"], "ended_before_plan")])
+def test_a_job_search_the_customer_ends_on_23_1_2026_ends_the_service_where_it_stands(journey, stage, waiting, end):
+    """The customer ends the job search on Fri 23.1.2026 (studies start) while the three authorities still
+    assess (or the plan is still being drawn up): the service ends; the county's and Kela's open parts are
+    withdrawn from their lists."""
+    follow_up, case = journey
+    case.on("2026-01-12T10:00:00+02:00")
+    act(case, "give_consent", CUSTOMER, {"consent_given": True})
+    if stage == "plan":
+        for element, user, data in (("assess_employment", CASEWORKER, EMPLOYMENT),
+                                    ("assess_social_and_health", SOCIAL_WORKER, SOCIAL),
+                                    ("assess_rehabilitation", KELA_EXPERT, REHABILITATION),
+                                    ("record_joint_finding", CASEWORKER, NEEDED)):
+            act(case, element, user, data)
+    assert case.open_tasks() == waiting
+    case.on("2026-01-23T12:00:00+02:00")
+    case.service.send_message(SYSTEM, "job_search_ended", CUSTOMER, {"reason": "opiskelu alkaa"})
+    (closed,) = payloads(case.service, type="job_search_closed")
+    assert (closed["job_search_end_reason"], closed["job_search_closed_on"]) == ("customer_ended", "2026-01-23")
+    ended = case.instance()
+    assert (ended["status"], ended["open_tasks"], ended["pending_timers"]) == ("completed", [], [])
+    assert [h["element_id"] for h in case.history("end_event")][-1] == end
+    for who, group in GROUPS.items():
+        assert every(case.service.list_tasks, caseworker(who, groups=(group,)), business_key=CUSTOMER) == []
+
+
 def test_without_consent_the_customer_goes_back_to_an_employment_plan_at_once(journey):
     """The customer does not consent to sharing information between the three authorities (12.1.2026): no
     joint assessment; the employment authority draws up an employment plan and the follow-up takes it."""
@@ -326,6 +377,22 @@ def test_the_activation_plan_is_suspended_a_month_after_work_starts_on_4_5_2026(
     assert outbox(case.service, type="activation_plan_suspended") == [
         ("2026-06-04", "activation_plan_suspended", "asiakas")]
     assert case.instance()["status"] == "completed"
+
+
+def test_an_activation_plan_ends_with_the_job_search_on_4_5_2026(journey):
+    """Activation plan of 20.1.2026; the customer is employed full time from Mon 4.5.2026: the job search ends
+    and so does the activation plan — no renewal on 20.7. and no suspension a month later."""
+    follow_up, case = journey
+    assessed(case, {**NEEDED, "coordinated_services_needed": False, "activation_condition_met": True})
+    case.on("2026-01-20T10:00:00+02:00")
+    act(case, "draw_up_activation_plan", CASEWORKER, {"activation_measures": ["kuntouttava työtoiminta"],
+                                                      "rehabilitative_work_activity_decided": True})
+    case.on("2026-05-04T09:00:00+03:00")
+    case.service.send_message(SYSTEM, "employed", CUSTOMER, {"employment_start": "2026-05-04", "full_time": True})
+    ended = case.instance()
+    assert (ended["status"], ended["pending_timers"]) == ("completed", [])
+    assert [h["element_id"] for h in case.history("end_event")][-1] == "activation_ended"
+    assert outbox(case.service, type="activation_plan_suspended") == []
 
 
 def test_a_referral_from_the_county_is_assessed_by_the_caseworker_and_answered_when_not_taken(service):
